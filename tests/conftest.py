@@ -1,0 +1,91 @@
+"""Shared fixtures: the default dataset, broken copies of it, and a live app in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from viz import REPO_ROOT, default_data_dir
+from viz.load import Dataset, load_dataset
+
+DEFAULT_DATA = default_data_dir()
+OUTPUT_DIR = REPO_ROOT / "test-output"
+CHROMIUM = os.environ.get("VIZ_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def dataset() -> Dataset:
+    return load_dataset(DEFAULT_DATA)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the default dataset, for breaking on purpose."""
+    target = tmp_path / "dataset"
+    shutil.copytree(DEFAULT_DATA, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    OUTPUT_DIR.mkdir(exist_ok=True)
+    return OUTPUT_DIR
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_app() -> Iterator[str]:
+    """The real app for the default dataset, served on 127.0.0.1; yields its URL."""
+    from werkzeug.serving import make_server
+
+    from viz.app import create_app
+
+    app = create_app(DEFAULT_DATA)
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright. Fails loudly if it is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` (it installs Debian's chromium) "
+                    "or set VIZ_CHROMIUM", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--disable-background-networking", "--disable-component-update", "--no-first-run",
+                  "--disable-sync", "--disable-gpu"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_app):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_app)
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"

@@ -1,0 +1,54 @@
+"""The page: header, organisation filter, network and timeline."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from viz.figures import modebar_config
+from viz.view import ViewContext, build_view
+
+
+def _date_span(context: ViewContext) -> str:
+    years = sorted({e.date.start[:4] for e in context.dataset.events if e.date.start})
+    if not years:
+        return ""
+    return years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def page_layout(context: ViewContext) -> html.Div:
+    """The whole page, with both charts already drawn for the unfiltered view."""
+    meta = context.dataset.meta
+    view = build_view(context)
+    options = [
+        {"label": f"{a.name} ({a.kind.value.replace('_', ' ')})", "value": a.id}
+        for a in context.dataset.organisations()
+    ]
+    facts = [
+        f"{len(context.dataset.actors)} actors",
+        f"{len(context.dataset.events)} events",
+        f"{len(context.dataset.sources)} sources",
+    ]
+    if span := _date_span(context):
+        facts.append(span)
+    return html.Div(className="viz-page", children=[
+        html.Header(className="viz-header", children=[
+            html.H1(meta.title, id="page-title"),
+            html.Span(" · ".join(facts), className="viz-facts"),
+        ]),
+        html.Section(className="viz-controls", children=[
+            html.Label("Organisation", htmlFor="org-filter"),
+            dcc.Dropdown(id="org-filter", options=options, value=[], multi=True,
+                         placeholder="All organisations — choose one or more to filter",
+                         className="viz-org-filter"),
+            html.Span(view.summary, id="view-summary", className="viz-summary", role="status"),
+        ]),
+        html.Main(className="viz-charts", children=[
+            dcc.Graph(id="network-graph", figure=view.network, config=modebar_config(f"{meta.id}-network"),
+                      className="viz-network"),
+            dcc.Graph(id="timeline-graph", figure=view.timeline, config=modebar_config(f"{meta.id}-timeline"),
+                      className="viz-timeline"),
+        ]),
+        html.Footer(className="viz-footer", children=[
+            html.Span(meta.description or ""),
+        ]),
+    ])

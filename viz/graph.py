@@ -1,0 +1,158 @@
+"""The relationship graph: actors and agreements as nodes, sourced relations as edges.
+
+Pure functions over a :class:`~viz.load.Dataset`; nothing here knows about Dash.
+Every edge carries the event or agreement it comes from, its date and
+precision, and the ids of the sources behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import combinations
+
+import networkx as nx
+
+from viz.load import Dataset
+from viz.model import Agreement, DateSpec, Event, ParticipantRole, Precision, Role
+
+#: relation name -> verb shown to users
+RELATIONS: dict[str, str] = {
+    "holds_role": "holds role at",
+    "represented": "represented",
+    "co_chaired": "co-chaired",
+    "took_part_in": "took part in",
+    "met": "met",
+    "visited": "visited",
+    "party_to": "party to",
+    "signed": "signed",
+    "resulted_in": "resulted in",
+}
+
+_VISITING_ROLES = {ParticipantRole.delegation_lead, ParticipantRole.delegate, ParticipantRole.visitor}
+
+
+def _date_attrs(date: DateSpec) -> dict[str, str | None]:
+    return {"date": date.start, "end": date.end, "precision": date.precision.value, "date_label": date.label()}
+
+
+def _role_date_attrs(role: Role) -> dict[str, str | None]:
+    precision = "day" if len(role.as_of) == 10 else "month" if len(role.as_of) == 7 else "year"
+    return _date_attrs(DateSpec(start=role.as_of, precision=Precision(precision)))
+
+
+def _role_text(role: Role, organisation: str | None) -> str:
+    """``Defence Secretary, Ministry of Defence, India (as of 2025-11-05)``."""
+    where = f", {organisation}" if organisation else ""
+    return f"{role.title}{where} (as of {role.as_of})"
+
+
+def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
+    """Build the relationship graph of a dataset.
+
+    Nodes are actor and agreement ids with ``node_type`` ("actor" | "agreement"),
+    ``kind``, ``label`` and ``country``. Edges have ``relation`` (a key of
+    :data:`RELATIONS`), ``event``/``agreement`` (the record behind them), date
+    attributes and ``sources``.
+
+    >>> g = build_graph(load_dataset("data/india-israel"))   # doctest: +SKIP
+    >>> g.edges["rajesh-kumar-singh", "jwg-defence", "co_chaired:jwg-17"]["sources"]  # doctest: +SKIP
+    """
+    graph = nx.MultiDiGraph(title=dataset.meta.title, dataset=dataset.meta.id)
+    actors = dataset.actor_by_id
+    for actor in dataset.actors:
+        roles = [_role_text(r, actors[r.organisation].name if r.organisation else None) for r in actor.roles]
+        graph.add_node(
+            actor.id,
+            node_type="actor",
+            kind=actor.kind.value,
+            label=actor.name,
+            country=actors[actor.country].name if actor.country else None,
+            aliases=list(actor.aliases),
+            roles=roles,
+        )
+        for index, role in enumerate(actor.roles):
+            if role.organisation:
+                graph.add_edge(
+                    actor.id, role.organisation, key=f"holds_role:{index}", relation="holds_role",
+                    title=role.title, event=None, agreement=None, sources=list(role.sources),
+                    **_role_date_attrs(role),
+                )
+    for agreement in dataset.agreements:
+        graph.add_node(
+            agreement.id, node_type="agreement", kind="agreement", label=agreement.name,
+            agreement_kind=agreement.kind, country=None, aliases=[], roles=[],
+        )
+        _add_agreement_edges(graph, agreement)
+    for event in dataset.events:
+        _add_event_edges(graph, event)
+    return graph
+
+
+def _add_agreement_edges(graph: nx.MultiDiGraph, agreement: Agreement) -> None:
+    common = {"event": None, "agreement": agreement.id, "sources": list(agreement.sources),
+              **_date_attrs(agreement.signed)}
+    for party in agreement.parties:
+        graph.add_edge(party, agreement.id, key=f"party_to:{agreement.id}", relation="party_to", title=None, **common)
+    for person in agreement.signatories:
+        graph.add_edge(person.actor, agreement.id, key=f"signed:{agreement.id}", relation="signed",
+                       title=person.title, **common)
+
+
+def _add_event_edges(graph: nx.MultiDiGraph, event: Event) -> None:
+    common = {"event": event.id, "agreement": None, "sources": list(event.sources), **_date_attrs(event.date)}
+
+    def add(source: str, target: str, relation: str, title: str | None = None) -> None:
+        if source != target:
+            graph.add_edge(source, target, key=f"{relation}:{event.id}", relation=relation, title=title, **common)
+
+    for person in event.participants:
+        if event.body:
+            relation = "co_chaired" if person.role is ParticipantRole.co_chair else "took_part_in"
+            add(person.actor, event.body, relation, person.title)
+        if person.organisation:
+            add(person.actor, person.organisation, "represented", person.title)
+        if event.kind.value == "visit" and person.role in _VISITING_ROLES:
+            for org in event.organisations:
+                if org not in (person.organisation, event.body):
+                    add(person.actor, org, "visited", person.title)
+        if person.role is ParticipantRole.signatory:
+            for agreement in event.outcomes:
+                add(person.actor, agreement, "signed", person.title)
+    for first, second in combinations(event.participants, 2):
+        add(first.actor, second.actor, "met")
+    if event.body:
+        for agreement in event.outcomes:
+            add(event.body, agreement, "resulted_in")
+
+
+def neighbourhood(graph: nx.MultiDiGraph, node_ids: Iterable[str], hops: int = 1) -> set[str]:
+    """Node ids within ``hops`` steps of any of ``node_ids``, ignoring edge direction."""
+    frontier = {n for n in node_ids if n in graph}
+    seen = set(frontier)
+    for _ in range(max(hops, 0)):
+        frontier = {m for n in frontier for m in nx.all_neighbors(graph, n)} - seen
+        if not frontier:
+            break
+        seen |= frontier
+    return seen
+
+
+def organisation_subgraph(graph: nx.MultiDiGraph, org_ids: Iterable[str], hops: int = 1) -> nx.MultiDiGraph:
+    """The part of ``graph`` within ``hops`` of the given organisations (a read-only view).
+
+    An empty ``org_ids`` means no filter: the whole graph is returned.
+
+    >>> sub = organisation_subgraph(graph, ["elbit"], hops=1)   # doctest: +SKIP
+    >>> sorted(sub)                                             # doctest: +SKIP
+    ['elbit', 'rajesh-kumar-singh']
+    """
+    org_ids = list(org_ids)
+    if not org_ids:
+        return graph
+    return graph.subgraph(neighbourhood(graph, org_ids, hops))
+
+
+def ego_network(graph: nx.MultiDiGraph, node_id: str, hops: int = 1) -> nx.MultiDiGraph:
+    """The part of ``graph`` within ``hops`` of one node (a read-only view)."""
+    return graph.subgraph(neighbourhood(graph, [node_id], hops))
+

@@ -1,0 +1,303 @@
+"""Load and validate a dataset folder into an immutable :class:`Dataset`.
+
+Validation is all-or-nothing: :func:`load_dataset` either returns a complete
+Dataset or raises :class:`DatasetError` listing *every* problem found, each as
+``file:line: record-id: field: message``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from viz.model import Actor, ActorKind, Agreement, DatasetMeta, Event, Source
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+COLLECTIONS: dict[str, type[BaseModel]] = {
+    "sources": Source,
+    "actors": Actor,
+    "agreements": Agreement,
+    "events": Event,
+}
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One validation problem, located as precisely as the input allows."""
+
+    file: str
+    line: int | None
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.record}: {self.field}: {self.message}"
+
+
+class DatasetError(Exception):
+    """Raised when a dataset folder is invalid; ``problems`` lists every issue."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"invalid dataset ({count}):\n" + "\n".join(map(str, problems)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Dataset:
+    """A validated dataset. Collections are tuples; lookups are by id."""
+
+    path: Path
+    meta: DatasetMeta
+    sources: tuple[Source, ...]
+    actors: tuple[Actor, ...]
+    agreements: tuple[Agreement, ...]
+    events: tuple[Event, ...]
+
+    @cached_property
+    def source_by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
+    @cached_property
+    def actor_by_id(self) -> dict[str, Actor]:
+        return {a.id: a for a in self.actors}
+
+    @cached_property
+    def agreement_by_id(self) -> dict[str, Agreement]:
+        return {a.id: a for a in self.agreements}
+
+    @cached_property
+    def event_by_id(self) -> dict[str, Event]:
+        return {e.id: e for e in self.events}
+
+    def organisations(self) -> list[Actor]:
+        """Every actor that is not a person, sorted by name."""
+        return sorted(
+            (a for a in self.actors if a.kind is not ActorKind.person), key=lambda a: a.name.lower()
+        )
+
+
+# -- YAML reading with line numbers -------------------------------------------------
+
+
+def _line_index(node: yaml.Node, path: tuple = ()) -> Iterator[tuple[tuple, int]]:
+    """Yield (path, 1-based line) for every value in a composed YAML node tree."""
+    yield path, node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                yield (*path, key.value), key.start_mark.line + 1
+                yield from _line_index(value, (*path, key.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _line_index(item, (*path, index))
+
+
+@dataclasses.dataclass
+class _YamlFile:
+    label: str
+    data: Any
+    lines: dict[tuple, int]
+
+    def line(self, path: tuple) -> int | None:
+        """Line of the deepest known prefix of ``path``."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return None
+
+
+def _read_yaml(path: Path, label: str, problems: list[Problem]) -> _YamlFile | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(label, None, "-", "-", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"))
+            return None
+        text = path.read_bytes().decode("utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(label, None, "-", "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.append(Problem(label, line, "-", "-", f"YAML syntax error: {reason}"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(label, None, "-", "-", f"cannot read file: {exc.strerror}"))
+        return None
+    lines = dict(_line_index(node)) if node is not None else {}
+    return _YamlFile(label, data, lines)
+
+
+def _field_name(loc: tuple) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts) or "-"
+
+
+def _validate_record(
+    model: type[ModelT], raw: Any, file: _YamlFile, path: tuple, record: str, problems: list[Problem]
+) -> ModelT | None:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            # pydantic puts "[key]" segments for union branches; keep the data path only.
+            loc = tuple(p for p in err["loc"] if isinstance(p, int) or not str(p).startswith(("function-", "[")))
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                message = "unknown field"
+            problems.append(Problem(file.label, file.line((*path, *loc)), record, _field_name(loc), message))
+        return None
+
+
+def _record_id(raw: Any, index: int) -> str:
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        return raw["id"]
+    return f"#{index + 1}"
+
+
+def _references(record: BaseModel) -> Iterator[tuple[tuple, str, str]]:
+    """Yield (field path, referenced id, target collection) for each id a record cites."""
+
+    def sources(prefix: tuple, ids: tuple[str, ...]) -> Iterator[tuple[tuple, str, str]]:
+        for i, source_id in enumerate(ids):
+            yield (*prefix, i), source_id, "sources"
+
+    if isinstance(record, Actor):
+        if record.country:
+            yield ("country",), record.country, "countries"
+        for r, role in enumerate(record.roles):
+            if role.organisation:
+                yield ("roles", r, "organisation"), role.organisation, "actors"
+            yield from sources(("roles", r, "sources"), role.sources)
+    if isinstance(record, Agreement):
+        for i, party in enumerate(record.parties):
+            yield ("parties", i), party, "actors"
+    if isinstance(record, Event):
+        if record.body:
+            yield ("body",), record.body, "actors"
+        if record.part_of:
+            yield ("part_of",), record.part_of, "events"
+        for i, org in enumerate(record.organisations):
+            yield ("organisations", i), org, "actors"
+        for i, agreement in enumerate(record.outcomes):
+            yield ("outcomes", i), agreement, "agreements"
+    people = record.participants if isinstance(record, Event) else getattr(record, "signatories", ())
+    field = "participants" if isinstance(record, Event) else "signatories"
+    for i, person in enumerate(people):
+        yield (field, i, "actor"), person.actor, "actors"
+        if person.organisation:
+            yield (field, i, "organisation"), person.organisation, "actors"
+    yield from sources(("sources",), getattr(record, "sources", ()))
+    for c, conflict in enumerate(getattr(record, "conflicts", ())):
+        yield from sources(("conflicts", c, "sources"), conflict.sources)
+
+
+def _check_references(records: dict[str, list[tuple[Any, _YamlFile, int]]]) -> list[Problem]:
+    """Duplicate ids and dangling references across all collections."""
+    problems: list[Problem] = []
+    known: dict[str, dict[str, Any]] = {}
+    for name, items in records.items():
+        seen: dict[str, int] = {}
+        for record, file, index in items:
+            if record.id in seen:
+                problems.append(Problem(file.label, file.line((index, "id")), record.id, "id",
+                                        f"duplicate id (first used in record #{seen[record.id] + 1})"))
+            seen.setdefault(record.id, index)
+        known[name] = {record.id: record for record, _, _ in items}
+    # Actors and agreements are both graph nodes, so their ids share one namespace.
+    for record, file, index in records["agreements"]:
+        if record.id in known["actors"]:
+            problems.append(Problem(file.label, file.line((index, "id")), record.id, "id",
+                                    "id is already used by an actor (actors and agreements share ids)"))
+    known["countries"] = {k: a for k, a in known["actors"].items() if a.kind is ActorKind.country}
+    for items in records.values():
+        for record, file, index in items:
+            for path, ref, target in _references(record):
+                if ref in known[target]:
+                    continue
+                if target == "countries" and ref in known["actors"]:
+                    message = f"{ref!r} is an actor but not of kind 'country'"
+                else:
+                    noun = {"sources": "source", "actors": "actor", "agreements": "agreement",
+                            "events": "event", "countries": "country actor"}[target]
+                    message = f"unknown {noun} id {ref!r}"
+                problems.append(Problem(file.label, file.line((index, *path)), record.id, _field_name(path), message))
+    return problems
+
+
+def load_dataset(folder: str | Path) -> Dataset:
+    """Load and validate the dataset in ``folder``.
+
+    >>> ds = load_dataset("data/india-israel")   # doctest: +SKIP
+    >>> ds.meta.title                            # doctest: +SKIP
+    'India–Israel defence cooperation'
+
+    Raises DatasetError listing every problem; never returns a partial dataset.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise DatasetError([Problem(str(root), None, "-", "-", "not a dataset folder (no such directory)")])
+    problems: list[Problem] = []
+
+    meta: DatasetMeta | None = None
+    meta_path = root / "dataset.yaml"
+    if not meta_path.is_file():
+        problems.append(Problem(str(meta_path), None, "-", "-", "missing file (the dataset's title and schema version)"))
+    elif (meta_file := _read_yaml(meta_path, str(meta_path), problems)) is not None:
+        if not isinstance(meta_file.data, dict):
+            problems.append(Problem(meta_file.label, 1, "dataset", "-", "must be a mapping of fields"))
+        else:
+            meta = _validate_record(DatasetMeta, meta_file.data, meta_file, (), "dataset", problems)
+
+    records: dict[str, list[tuple[BaseModel, _YamlFile, int]]] = {}
+    for name, model in COLLECTIONS.items():
+        records[name] = []
+        path = root / f"{name}.yaml"
+        if not path.is_file():
+            problems.append(Problem(str(path), None, "-", "-", f"missing file (a list of {name})"))
+            continue
+        file = _read_yaml(path, str(path), problems)
+        if file is None:
+            continue
+        if file.data is None:
+            continue  # an empty collection is allowed
+        if not isinstance(file.data, list):
+            problems.append(Problem(file.label, 1, "-", "-", f"must be a list of {name}"))
+            continue
+        for index, raw in enumerate(file.data):
+            record_id = _record_id(raw, index)
+            if not isinstance(raw, dict):
+                problems.append(Problem(file.label, file.line((index,)), record_id, "-", "must be a mapping of fields"))
+                continue
+            parsed = _validate_record(model, raw, file, (index,), record_id, problems)
+            if parsed is not None:
+                records[name].append((parsed, file, index))
+
+    problems.extend(_check_references(records))
+    if problems or meta is None:
+        raise DatasetError(problems)
+    return Dataset(
+        path=root,
+        meta=meta,
+        **{name: tuple(rec for rec, _, _ in items) for name, items in records.items()},  # type: ignore[arg-type]
+    )
