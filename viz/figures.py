@@ -56,13 +56,15 @@ def modebar_config(filename: str) -> dict:
     return {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        # sendChartToCloud would upload the data to Plotly Cloud: facts stay on this server.
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendChartToCloud"],
     }
 
 
 def _node_hover(attrs: Mapping, degree: int) -> str:
     style = NODE_STYLE.get(attrs["kind"], NODE_STYLE["group"])
-    lines = [f"<b>{_esc(attrs['label'])}</b>", _esc(style[2] if attrs["kind"] != "agreement" else attrs.get("agreement_kind", "agreement"))]
+    kind = attrs.get("agreement_kind", "agreement") if attrs["kind"] == "agreement" else style[2]
+    lines = [f"<b>{_esc(attrs['label'])}</b>", _esc(kind)]
     if attrs.get("country"):
         lines.append(f"country: {_esc(attrs['country'])}")
     lines += [f"role: {_esc(role)}" for role in attrs.get("roles", [])[:4]]

@@ -212,8 +212,12 @@ def _references(record: BaseModel) -> Iterator[tuple[tuple, str, str]]:
         yield from sources(("conflicts", c, "sources"), conflict.sources)
 
 
-def _check_references(records: dict[str, list[tuple[Any, _YamlFile, int]]]) -> list[Problem]:
-    """Duplicate ids and dangling references across all collections."""
+def _check_references(records: dict[str, list[tuple[Any, _YamlFile, int]]], unreadable: set[str]) -> list[Problem]:
+    """Duplicate ids and dangling references across all collections.
+
+    References into a collection whose file could not be read are not checked:
+    that file's own error says it all, and hundreds of echoes would bury it.
+    """
     problems: list[Problem] = []
     known: dict[str, dict[str, Any]] = {}
     for name, items in records.items():
@@ -233,7 +237,7 @@ def _check_references(records: dict[str, list[tuple[Any, _YamlFile, int]]]) -> l
     for items in records.values():
         for record, file, index in items:
             for path, ref, target in _references(record):
-                if ref in known[target]:
+                if ref in known[target] or ("actors" if target == "countries" else target) in unreadable:
                     continue
                 if target == "countries" and ref in known["actors"]:
                     message = f"{ref!r} is an actor but not of kind 'country'"
@@ -262,7 +266,8 @@ def load_dataset(folder: str | Path) -> Dataset:
     meta: DatasetMeta | None = None
     meta_path = root / "dataset.yaml"
     if not meta_path.is_file():
-        problems.append(Problem(str(meta_path), None, "-", "-", "missing file (the dataset's title and schema version)"))
+        message = "missing file (the dataset's title and schema version)"
+        problems.append(Problem(str(meta_path), None, "-", "-", message))
     elif (meta_file := _read_yaml(meta_path, str(meta_path), problems)) is not None:
         if not isinstance(meta_file.data, dict):
             problems.append(Problem(meta_file.label, 1, "dataset", "-", "must be a mapping of fields"))
@@ -270,19 +275,23 @@ def load_dataset(folder: str | Path) -> Dataset:
             meta = _validate_record(DatasetMeta, meta_file.data, meta_file, (), "dataset", problems)
 
     records: dict[str, list[tuple[BaseModel, _YamlFile, int]]] = {}
+    unreadable: set[str] = set()
     for name, model in COLLECTIONS.items():
         records[name] = []
         path = root / f"{name}.yaml"
         if not path.is_file():
             problems.append(Problem(str(path), None, "-", "-", f"missing file (a list of {name})"))
+            unreadable.add(name)
             continue
         file = _read_yaml(path, str(path), problems)
         if file is None:
+            unreadable.add(name)
             continue
         if file.data is None:
             continue  # an empty collection is allowed
         if not isinstance(file.data, list):
             problems.append(Problem(file.label, 1, "-", "-", f"must be a list of {name}"))
+            unreadable.add(name)
             continue
         for index, raw in enumerate(file.data):
             record_id = _record_id(raw, index)
@@ -293,7 +302,7 @@ def load_dataset(folder: str | Path) -> Dataset:
             if parsed is not None:
                 records[name].append((parsed, file, index))
 
-    problems.extend(_check_references(records))
+    problems.extend(_check_references(records, unreadable))
     if problems or meta is None:
         raise DatasetError(problems)
     return Dataset(

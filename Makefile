@@ -1,0 +1,42 @@
+# viz: `make run` serves the app, `make test` runs every test (browser tests included).
+# Both create .venv and install what they need on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8050
+DATA   ?= data/india-israel
+
+.PHONY: run test install install-test browser lint validate clean
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: viz needs Python 3.11 or newer (set PYTHON=python3.11)")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+browser:
+	@scripts/ensure-chromium
+
+run: install
+	$(BIN)/viz serve --data $(DATA) --host $(HOST) --port $(PORT)
+
+lint: install-test
+	$(BIN)/ruff check viz tests app.py
+
+validate: install
+	$(BIN)/viz validate $(DATA)
+
+test: install-test browser lint validate
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) test-output .pytest_cache .ruff_cache *.egg-info

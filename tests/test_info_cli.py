@@ -1,0 +1,61 @@
+"""viz info / validate, through the real console script."""
+
+import json
+import subprocess
+import sys
+
+import yaml
+
+from viz.info import dataset_info
+
+
+def run_viz(*args):
+    return subprocess.run([sys.executable, "-m", "viz.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_info_counts(dataset):
+    info = dataset_info(dataset)
+    assert info["actors"] == len(dataset.actors)
+    assert info["jwg_sessions"] == 1
+    assert info["facts_without_source"] == 0
+
+
+def test_unsourced_facts_are_counted(data_copy):
+    from viz.load import load_dataset
+
+    path = data_copy / "actors.yaml"
+    actors = yaml.safe_load(path.read_text())
+    actors[5]["roles"][0]["sources"] = []
+    actors.append({"id": "nobody-knows", "name": "Unsourced Body", "kind": "company"})
+    path.write_text(yaml.safe_dump(actors, allow_unicode=True))
+    assert dataset_info(load_dataset(data_copy))["facts_without_source"] == 2
+
+
+def test_cli_validate_ok():
+    result = run_viz("validate", "data/india-israel")
+    assert result.returncode == 0, result.stderr
+    assert "valid" in result.stdout
+
+
+def test_cli_validate_broken_copy_exits_2_without_traceback(data_copy):
+    path = data_copy / "events.yaml"
+    path.write_text(path.read_text().replace("actor: amir-baram", "actor: amir-barm"))
+    result = run_viz("validate", data_copy)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "jwg-17: participants[1].actor: unknown actor id 'amir-barm'" in result.stderr
+    assert f"{path}:" in result.stderr
+
+
+def test_cli_info_json():
+    result = run_viz("info", "data/india-israel", "--json")
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert set(info) >= {"actors", "agreements", "events", "jwg_sessions", "sources", "facts_without_source"}
+    assert info["facts_without_source"] == 0
+
+
+def test_cli_info_on_missing_folder_exits_2(tmp_path):
+    result = run_viz("info", tmp_path / "missing")
+    assert result.returncode == 2 and "no such directory" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,149 @@
+"""Loading and validating dataset folders, good and broken."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from viz.load import DatasetError, load_dataset
+
+
+def edit_yaml(path: Path, change) -> None:
+    """Load a YAML file, let ``change`` mutate the data, write it back."""
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+
+def problems_of(folder: Path) -> list[str]:
+    with pytest.raises(DatasetError) as info:
+        load_dataset(folder)
+    return [str(p) for p in info.value.problems]
+
+
+def test_default_dataset_loads(dataset):
+    assert dataset.meta.id == "india-israel"
+    assert dataset.meta.title == "India–Israel defence cooperation"
+    assert "jwg-17" in dataset.event_by_id
+    jwg = dataset.event_by_id["jwg-17"]
+    assert jwg.session == 17
+    assert jwg.date.start == "2025-11-04" and jwg.date.precision.value == "day"
+    assert {p.actor for p in jwg.participants} == {"rajesh-kumar-singh", "amir-baram"}
+    assert jwg.place.city == "Tel Aviv"
+
+
+def test_dataset_is_immutable(dataset):
+    with pytest.raises(Exception):  # noqa: B017 - pydantic or dataclass, either refuses
+        dataset.events[0].title = "changed"
+    with pytest.raises(Exception):  # noqa: B017
+        dataset.meta = None
+    assert isinstance(dataset.events, tuple)
+
+
+def test_seed_facts_are_present(dataset):
+    actors = dataset.actor_by_id
+    assert {"elbit", "rafael", "iai", "mod-india", "imod", "jwg-defence"} <= set(actors)
+    singh = actors["rajesh-kumar-singh"]
+    assert singh.roles[0].title == "Defence Secretary" and singh.roles[0].organisation == "mod-india"
+    assert "Director General" in actors["amir-baram"].roles[0].title
+    mou = dataset.agreement_by_id["mou-defence-cooperation-2025"]
+    assert mou.kind == "MoU"
+    for area in ("strategic dialogue and training", "industrial partnerships", "joint capability development",
+                 "science and technology", "research and development", "artificial intelligence", "cyber security"):
+        assert area in mou.areas
+    visits = dataset.event_by_id["singh-company-visits-2025-11-06"]
+    assert set(visits.organisations) == {"elbit", "rafael", "iai"}
+    assert visits.date.start == "2025-11-06"
+    assert "Atmanirbhar Bharat" in visits.topics
+    assert "counter-terrorism capacity building" in dataset.event_by_id["jwg-17"].topics
+    assert mou.conflicts, "the disputed signatories must stay visible"
+
+
+def test_unknown_reference_is_reported_with_file_line_record_field(data_copy):
+    edit_yaml(data_copy / "events.yaml", lambda events: events[1]["participants"][0].update(actor="nobody"))
+    [problem] = problems_of(data_copy)
+    assert problem.startswith(f"{data_copy / 'events.yaml'}:")
+    assert ": jwg-17: participants[0].actor: unknown actor id 'nobody'" in problem
+    line = int(problem.split(":")[1])
+    assert "nobody" in (data_copy / "events.yaml").read_text().splitlines()[line - 1]
+
+
+def test_every_problem_is_listed_at_once(data_copy):
+    def break_events(events):
+        events[0]["sources"].append("no-such-source")
+        events[1]["date"]["start"] = "2025-13-01"
+        events[2]["kind"] = "party"
+        events[3]["outcomes"] = ["no-such-agreement"]
+
+    edit_yaml(data_copy / "events.yaml", break_events)
+    edit_yaml(data_copy / "actors.yaml", lambda actors: actors.append(dict(actors[0])))  # duplicate id
+    problems = problems_of(data_copy)
+    text = "\n".join(problems)
+    assert len(problems) == 5, text
+    assert "ds-singh-israel-visit-2025-11: sources[4]: unknown source id 'no-such-source'" in text
+    assert "jwg-17: date.start: '2025-13-01' is not a real date" in text
+    assert "singh-katz-meeting-2025-11-04: kind: Input should be" in text
+    assert "outcomes[0]: unknown agreement id 'no-such-agreement'" in text
+    assert "india: id: duplicate id" in text
+
+
+def test_precision_must_match_the_date(data_copy):
+    edit_yaml(data_copy / "events.yaml", lambda events: events[1]["date"].update(start="2025-11"))
+    [problem] = problems_of(data_copy)
+    assert "jwg-17: date: start '2025-11' does not match precision 'day'" in problem
+
+
+def test_unknown_field_and_wrong_type(data_copy):
+    def change(events):
+        events[1]["venue"] = "Tel Aviv"
+        events[1]["session"] = "seventeen"
+
+    edit_yaml(data_copy / "events.yaml", change)
+    text = "\n".join(problems_of(data_copy))
+    assert "jwg-17: venue: unknown field" in text
+    assert "jwg-17: session: Input should be a valid integer" in text
+
+
+def test_country_must_be_a_country_actor(data_copy):
+    edit_yaml(data_copy / "actors.yaml", lambda actors: actors[2].update(country="imod"))
+    [problem] = problems_of(data_copy)
+    assert "mod-india: country: 'imod' is an actor but not of kind 'country'" in problem
+
+
+def test_agreement_and_actor_ids_share_a_namespace(data_copy):
+    edit_yaml(data_copy / "agreements.yaml", lambda agreements: agreements[0].update(id="elbit"))
+    text = "\n".join(problems_of(data_copy))
+    assert "elbit: id: id is already used by an actor" in text
+
+
+def test_yaml_syntax_error_gives_the_line(data_copy):
+    path = data_copy / "sources.yaml"
+    path.write_text(path.read_text() + "\n- id: broken\n  url: [unclosed\n")
+    [problem] = problems_of(data_copy)
+    assert problem.startswith(f"{path}:")
+    assert "YAML syntax error" in problem
+
+
+def test_missing_file_and_non_list(data_copy):
+    (data_copy / "agreements.yaml").unlink()
+    (data_copy / "sources.yaml").write_text("just: a mapping\n")
+    text = "\n".join(problems_of(data_copy))
+    assert "agreements.yaml: -: -: missing file" in text
+    assert "sources.yaml:1: -: -: must be a list of sources" in text
+
+
+def test_not_utf8(data_copy):
+    (data_copy / "events.yaml").write_bytes(b"- id: caf\xe9\n")
+    [problem] = problems_of(data_copy)
+    assert "not UTF-8" in problem
+
+
+def test_missing_folder(tmp_path):
+    [problem] = problems_of(tmp_path / "nowhere")
+    assert "no such directory" in problem
+
+
+def test_empty_collection_file_is_allowed(data_copy):
+    (data_copy / "agreements.yaml").write_text("# none yet\n")
+    edit_yaml(data_copy / "events.yaml", lambda events: [e.pop("outcomes", None) for e in events])
+    assert load_dataset(data_copy).agreements == ()
