@@ -59,3 +59,24 @@ def test_cli_info_json():
 def test_cli_info_on_missing_folder_exits_2(tmp_path):
     result = run_viz("info", tmp_path / "missing")
     assert result.returncode == 2 and "no such directory" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_serve_refuses_a_broken_dataset_before_starting(data_copy):
+    (data_copy / "dataset.yaml").write_text("schema_version: 2\nid: x\ntitle: X\n")
+    result = run_viz("serve", "--data", data_copy, "--port", "1")
+    assert result.returncode == 2
+    assert "dataset.yaml:1: dataset: schema_version: Input should be 1" in result.stderr
+    assert "Traceback" not in result.stderr and "serving" not in result.stdout
+
+
+def test_app_module_exposes_app_and_server_for_gunicorn():
+    import runpy
+
+    from flask import Flask
+
+    module = runpy.run_path("app.py")
+    assert isinstance(module["server"], Flask)
+    assert module["app"].server is module["server"]
+    response = module["server"].test_client().get("/")
+    assert response.status_code == 200
+    assert "<title>India–Israel defence cooperation</title>" in response.get_data(as_text=True)
