@@ -1,5 +1,6 @@
 import yaml
 
+from viz.details import source_labels
 from viz.figures import modebar_config, network_figure, timeline_figure
 from viz.graph import build_graph
 from viz.positions import node_positions
@@ -9,7 +10,7 @@ from viz.view import build_view, prepare_context
 
 def test_network_has_one_trace_per_kind_with_legend(dataset):
     graph = build_graph(dataset)
-    fig = network_figure(graph, node_positions(graph), title="t")
+    fig = network_figure(graph, node_positions(graph), sources=source_labels(dataset), title="t")
     node_traces = [t for t in fig.data if t.mode == "markers+text"]
     legend = {t.name for t in node_traces}
     assert legend == {"person", "government body", "company", "country", "group", "agreement"}
@@ -17,8 +18,21 @@ def test_network_has_one_trace_per_kind_with_legend(dataset):
     assert len(colours) == len(node_traces)
     assert sum(len(t.x) for t in node_traces) == graph.number_of_nodes()
     singh = next(t for t in node_traces if t.name == "person")
-    hover = singh.hovertext[list(singh.customdata).index("rajesh-kumar-singh")]
+    hover = singh.hovertext[list(singh.customdata).index("node:rajesh-kumar-singh")]
     assert "Rajesh Kumar Singh" in hover and "person" in hover and "Defence Secretary" in hover
+    assert "Source: Business Standard, 5 Nov 2025" in hover
+
+
+def test_every_related_pair_has_a_hover_point_with_sources(dataset):
+    context = prepare_context(dataset.path)
+    fig = build_view(context).network
+    pairs = next(t for t in fig.data if t.name == "relation")
+    refs = list(pairs.customdata)
+    assert len(refs) == len({tuple(sorted(e[:2])) for e in context.graph.edges})
+    hover = pairs.hovertext[refs.index("pair:jwg-defence|rajesh-kumar-singh")]
+    assert "Rajesh Kumar Singh co-chaired India–Israel Joint Working Group" in hover
+    assert "17th India–Israel JWG on Defence Cooperation (4 Nov 2025)" in hover
+    assert "Sources: IANS, date not shown; Business Standard, 5 Nov 2025 +2 more" in hover
 
 
 def test_positions_are_stable_under_filtering(dataset):
@@ -27,8 +41,8 @@ def test_positions_are_stable_under_filtering(dataset):
     filtered = build_view(context, ["elbit"]).network
 
     def coords(fig):
-        return {cid: (x, y) for t in fig.data if t.customdata is not None
-                for cid, x, y in zip(t.customdata, t.x, t.y, strict=True)}
+        return {cid: (x, y) for t in fig.data if t.ids is not None
+                for cid, x, y in zip(t.ids, t.x, t.y, strict=True)}
 
     before, after = coords(full), coords(filtered)
     assert set(after) == {"elbit", "rajesh-kumar-singh"}
@@ -49,6 +63,8 @@ def test_timeline_lanes_and_session_labels(dataset):
     markers = {t.name: t for t in fig.data if t.mode == "markers+text"}
     assert set(markers) == {"jwg session", "visit", "meeting"}
     assert list(markers["jwg session"].text) == ["17th"]
+    assert list(markers["jwg session"].customdata) == ["event:jwg-17"]
+    assert {t.name for t in fig.data if t.showlegend is not False} == {"exact day", "month or year only", "undated"}
     assert list(fig.layout.yaxis.categoryarray)[-1] == "jwg session"
 
 
@@ -57,13 +73,25 @@ def test_timeline_empty_state(dataset):
     assert "No events match" in fig.layout.annotations[0].text
 
 
-def test_month_precision_is_drawn_open(dataset):
-    entries = timeline_entries(dataset)
+def test_precision_is_drawn_differently(dataset):
     import dataclasses
+    import datetime as dt
 
-    vague = [dataclasses.replace(entries[0], precision="month")]
-    fig = timeline_figure(vague)
-    assert list(fig.data[-1].marker.symbol) == ["circle-open"]
+    [jwg] = timeline_entries(dataset, kinds=["jwg_session"])
+    june = dataclasses.replace(jwg, event_id="june", precision="month", start=dt.date(2014, 6, 1),
+                               end=dt.date(2014, 6, 30))
+    undated = dataclasses.replace(jwg, event_id="third", precision="unknown", start=None, end=None, label="3rd")
+    fig = timeline_figure([june, jwg, undated])
+    by_ref = {ref: (t, i) for t in fig.data if t.customdata is not None for i, ref in enumerate(t.customdata)}
+    trace, i = by_ref["event:june"]
+    assert trace.marker.symbol[i] == "circle-open"
+    assert trace.x[i] == dt.date(2014, 6, 15)  # the middle of the month, over a bar spanning it
+    bars = [t for t in fig.data if t.mode == "lines" and t.x and dt.date(2014, 6, 1) in t.x]
+    assert bars and dt.date(2014, 6, 30) in bars[0].x
+    trace, i = by_ref["event:jwg-17"]
+    assert trace.marker.symbol[i] == "circle" and trace.xaxis in (None, "x")
+    trace, i = by_ref["event:third"]
+    assert trace.marker.symbol == "diamond-open" and trace.xaxis == "x2"  # the undated column
 
 
 def test_modebar_exports_png_at_2x():

@@ -69,18 +69,20 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
             country=actors[actor.country].name if actor.country else None,
             aliases=list(actor.aliases),
             roles=roles,
+            sources=list(dict.fromkeys([*actor.sources, *(i for r in actor.roles for i in r.sources)])),
         )
         for index, role in enumerate(actor.roles):
             if role.organisation:
                 graph.add_edge(
                     actor.id, role.organisation, key=f"holds_role:{index}", relation="holds_role",
-                    title=role.title, event=None, agreement=None, sources=list(role.sources),
+                    title=role.title, event=None, agreement=None, context=f"role: {role.title}",
+                    sources=list(role.sources),
                     **_role_date_attrs(role),
                 )
     for agreement in dataset.agreements:
         graph.add_node(
             agreement.id, node_type="agreement", kind="agreement", label=agreement.name,
-            agreement_kind=agreement.kind, country=None, aliases=[], roles=[],
+            agreement_kind=agreement.kind, country=None, aliases=[], roles=[], sources=list(agreement.sources),
         )
         _add_agreement_edges(graph, agreement)
     for event in dataset.events:
@@ -89,7 +91,7 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
 
 
 def _add_agreement_edges(graph: nx.MultiDiGraph, agreement: Agreement) -> None:
-    common = {"event": None, "agreement": agreement.id, "sources": list(agreement.sources),
+    common = {"event": None, "agreement": agreement.id, "context": agreement.name, "sources": list(agreement.sources),
               **_date_attrs(agreement.signed)}
     for party in agreement.parties:
         graph.add_edge(party, agreement.id, key=f"party_to:{agreement.id}", relation="party_to", title=None, **common)
@@ -99,7 +101,8 @@ def _add_agreement_edges(graph: nx.MultiDiGraph, agreement: Agreement) -> None:
 
 
 def _add_event_edges(graph: nx.MultiDiGraph, event: Event) -> None:
-    common = {"event": event.id, "agreement": None, "sources": list(event.sources), **_date_attrs(event.date)}
+    common = {"event": event.id, "agreement": None, "context": event.title, "sources": list(event.sources),
+              **_date_attrs(event.date)}
 
     def add(source: str, target: str, relation: str, title: str | None = None) -> None:
         if source != target:

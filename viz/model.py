@@ -201,6 +201,7 @@ class Source(Record):
     publisher: Text
     published: str | None = None
     published_note: str | None = None
+    language: str | None = None
     note: str | None = None
 
     @field_validator("published", mode="before")
@@ -236,6 +237,7 @@ class Role(Record):
     organisation: Id | None = None
     as_of: str
     sources: tuple[Id, ...] = ()
+    confidence: Confidence | None = None
     note: str | None = None
 
     @field_validator("as_of", mode="before")
@@ -255,6 +257,7 @@ class Actor(Record):
     description: str | None = None
     roles: tuple[Role, ...] = ()
     sources: tuple[Id, ...] = ()
+    conflicts: tuple[SourceConflict, ...] = ()
 
 
 class Participant(Record):

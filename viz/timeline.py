@@ -23,7 +23,7 @@ class TimelineEntry:
     event_id: str
     title: str
     kind: str
-    label: str | None  # "17th" for numbered sessions ("16th?" when inferred)
+    label: str | None  # "17th" for numbered sessions, "16th?" when inferred, "no. ?" when unknown
     start: dt.date | None  # first day the date could mean; None if undated
     end: dt.date | None  # last day the date could mean
     precision: str
@@ -60,6 +60,8 @@ def _entry(dataset: Dataset, event: Event) -> TimelineEntry:
     label = None
     if event.session is not None:
         label = ordinal(event.session) + ("?" if event.session_inferred else "")
+    elif event.kind is EventKind.jwg_session:
+        label = "no. ?"
     place = ", ".join(p for p in (event.place.city, event.place.country) if p) if event.place else None
     people = []
     for person in event.participants:

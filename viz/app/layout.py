@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from viz.details import EMPTY_HINT
 from viz.figures import modebar_config
+from viz.figures.timeline import PRECISION_LEGEND
 from viz.view import ViewContext, build_view
 
 
@@ -40,13 +42,24 @@ def page_layout(context: ViewContext) -> html.Div:
             dcc.Dropdown(id="org-filter", options=options, value=[], multi=True,
                          placeholder="All organisations — choose one or more to filter",
                          className="viz-org-filter"),
+            dcc.Checklist(id="jwg-only", options=[{"label": " Timeline: only JWG sessions", "value": "jwg"}],
+                          value=[], className="viz-jwg-only"),
             html.Span(view.summary, id="view-summary", className="viz-summary", role="status"),
         ]),
-        html.Main(className="viz-charts", children=[
-            dcc.Graph(id="network-graph", figure=view.network, config=modebar_config(f"{meta.id}-network"),
-                      className="viz-network"),
-            dcc.Graph(id="timeline-graph", figure=view.timeline, config=modebar_config(f"{meta.id}-timeline"),
-                      className="viz-timeline"),
+        html.Div(className="viz-body", children=[
+            html.Main(className="viz-charts", children=[
+                dcc.Graph(id="network-graph", figure=view.network, config=modebar_config(f"{meta.id}-network"),
+                          className="viz-network"),
+                dcc.Graph(id="timeline-graph", figure=view.timeline,
+                          config=modebar_config(f"{meta.id}-timeline"), className="viz-timeline"),
+                html.Ul([html.Li(f"{name}: {meaning}") for name, _, meaning in PRECISION_LEGEND],
+                        className="viz-precision-key", title="How dates are drawn on the timeline"),
+            ]),
+            html.Aside(className="viz-details-panel", children=[
+                html.H2("Details"),
+                html.Div(EMPTY_HINT, id="details", className="viz-details", role="region",
+                         **{"aria-live": "polite"}),
+            ]),
         ]),
         html.Footer(className="viz-footer", children=[
             html.Span(meta.description or ""),

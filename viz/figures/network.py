@@ -1,0 +1,123 @@
+"""The network figure: one edge trace, one hover/click point per related pair, one node trace per kind."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+import networkx as nx
+import plotly.graph_objects as go
+
+from viz.figures.common import NODE_STYLE, base_layout, brief_sources, empty_note, esc
+from viz.graph import RELATIONS
+
+
+def _node_hover(graph: nx.MultiDiGraph, node: str, sources: Mapping[str, str]) -> str:
+    attrs = graph.nodes[node]
+    kind = attrs.get("agreement_kind", "agreement") if attrs["kind"] == "agreement" else NODE_STYLE.get(
+        attrs["kind"], NODE_STYLE["group"])[2]
+    lines = [f"<b>{esc(attrs['label'])}</b>", esc(kind)]
+    if attrs.get("country"):
+        lines.append(f"country: {esc(attrs['country'])}")
+    lines += [f"role: {esc(role)}" for role in attrs.get("roles", [])[:4]]
+    degree = graph.degree(node)
+    lines.append(f"{degree} relation{'s' if degree != 1 else ''}")
+    lines.append(brief_sources(attrs.get("sources", []), sources))
+    lines.append("<i>click for details</i>")
+    return "<br>".join(lines)
+
+
+def _pair_hover(graph: nx.MultiDiGraph, pair: tuple[str, str], edges: list[tuple[str, str, dict]],
+                sources: Mapping[str, str]) -> str:
+    lines = []
+    for source, target, data in edges[:5]:
+        verb = RELATIONS.get(data["relation"], data["relation"])
+        who = f"{esc(graph.nodes[source]['label'])} {verb} {esc(graph.nodes[target]['label'])}"
+        lines.append(f"<b>{who}</b>")
+        lines.append(f"{esc(data.get('context') or '')} ({esc(data.get('date_label') or 'undated')})")
+        lines.append(brief_sources(data.get("sources", []), sources, limit=2))
+    if len(edges) > 5:
+        lines.append(f"+{len(edges) - 5} more relations")
+    lines.append("<i>click for details</i>")
+    return "<br>".join(lines)
+
+
+def _padded_range(values: Sequence[float], fraction: float) -> list[float] | None:
+    # Fixed from the whole dataset's positions, so filtering never rescales the picture.
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    pad = max(high - low, 1.0) * fraction
+    return [low - pad, high + pad]
+
+
+def network_figure(
+    graph: nx.MultiDiGraph,
+    positions: Mapping[str, tuple[float, float]],
+    *,
+    sources: Mapping[str, str] | None = None,
+    title: str = "",
+    height: int = 560,
+) -> go.Figure:
+    """Draw ``graph`` at fixed ``positions``.
+
+    Positions come from the whole dataset, so a filtered graph keeps its nodes
+    where they were. Every node and every related pair (at the midpoint of its
+    line) has a hover with its sources and a ``customdata`` reference for
+    clicks: ``node:<id>`` or ``pair:<id>|<id>``. ``sources`` maps source ids to
+    short labels for hovers.
+    """
+    sources = sources or {}
+    by_pair: dict[tuple[str, str], list[tuple[str, str, dict]]] = defaultdict(list)
+    for u, v, data in graph.edges(data=True):
+        by_pair[(u, v) if u <= v else (v, u)].append((u, v, data))
+    pairs = sorted(by_pair)
+    edge_x: list[float | None] = []
+    edge_y: list[float | None] = []
+    for u, v in pairs:
+        (x0, y0), (x1, y1) = positions[u], positions[v]
+        edge_x += [x0, x1, None]
+        edge_y += [y0, y1, None]
+    traces: list[go.Scatter] = [
+        go.Scatter(x=edge_x, y=edge_y, mode="lines", line={"width": 1, "color": "#9a9a9a"},
+                   hoverinfo="skip", showlegend=False, name="relations"),
+        go.Scatter(
+            x=[(positions[u][0] + positions[v][0]) / 2 for u, v in pairs],
+            y=[(positions[u][1] + positions[v][1]) / 2 for u, v in pairs],
+            mode="markers", name="relation", showlegend=False,
+            customdata=[f"pair:{u}|{v}" for u, v in pairs],
+            hovertext=[_pair_hover(graph, p, by_pair[p], sources) for p in pairs], hoverinfo="text",
+            marker={"size": 12, "color": "rgba(0,0,0,0)"},
+        ),
+    ]
+    for kind, (colour, symbol, legend_name) in NODE_STYLE.items():
+        nodes = [n for n, a in graph.nodes(data=True) if a["kind"] == kind]
+        if not nodes:
+            continue
+        traces.append(go.Scatter(
+            x=[positions[n][0] for n in nodes],
+            y=[positions[n][1] for n in nodes],
+            mode="markers+text",
+            name=legend_name,
+            ids=nodes,
+            customdata=[f"node:{n}" for n in nodes],
+            text=[esc(graph.nodes[n]["label"]) for n in nodes],
+            textposition="top center",
+            textfont={"size": 11, "color": "#333"},
+            hovertext=[_node_hover(graph, n, sources) for n in nodes],
+            hoverinfo="text",
+            marker={"size": 16, "color": colour, "symbol": symbol, "line": {"width": 1, "color": "#333"}},
+        ))
+    fig = go.Figure(traces)
+    fig.update_layout(
+        **base_layout(title, height, top=70),
+        legend={"title": {"text": "kind "}, "orientation": "h", "x": 0.0, "y": 1.02, "yanchor": "bottom",
+                "xanchor": "left", "bgcolor": "rgba(255,255,255,0.85)"},
+        xaxis={"visible": False, "range": _padded_range([p[0] for p in positions.values()], 0.12)},
+        yaxis={"visible": False, "range": _padded_range([p[1] for p in positions.values()], 0.06)},
+        hovermode="closest",
+        uirevision="network",
+    )
+    if graph.number_of_nodes() == 0:
+        empty_note(fig, "No actors match these filters — clear the organisation filter.")
+    return fig

@@ -1,0 +1,130 @@
+"""The timeline figure: one lane per event kind, precision drawn visibly.
+
+- exactly dated events: filled markers (a bar joins the first and last day of
+  multi-day events);
+- events known only to the month or year: open markers at the middle of a
+  pale bar spanning the whole month or year they could fall in;
+- undated events: open diamonds in a separate "undated" column on the right,
+  never placed on the date axis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from viz.figures.common import EVENT_COLOURS, base_layout, brief_sources, empty_note, esc
+from viz.timeline import KIND_ORDER, TimelineEntry
+
+PRECISION_LEGEND = (
+    ("exact day", "circle", "Date known to the day"),
+    ("month or year only", "circle-open", "Date known only to the month or year; the bar spans that period"),
+    ("undated", "diamond-open", "No date in the sources; shown in the undated column"),
+)
+
+
+def _event_hover(entry: TimelineEntry, sources: Mapping[str, str]) -> str:
+    heading = f"{entry.label} · {entry.title}" if entry.label and entry.label not in entry.title else entry.title
+    lines = [f"<b>{esc(heading)}</b>", f"{esc(entry.date_label)} (precision: {entry.precision})"]
+    if entry.place:
+        lines.append(esc(entry.place))
+    lines += [esc(p) for p in entry.participants[:6]]
+    lines.append(brief_sources(entry.sources, sources))
+    lines.append("<i>click for details</i>")
+    return "<br>".join(lines)
+
+
+def _date_range(entries: Sequence[TimelineEntry]) -> list[str] | None:
+    """The x range: every dated event, padded so a single day is not stretched to fill the axis."""
+    days = [d for e in entries for d in (e.start, e.end) if d is not None]
+    if not days:
+        return None
+    first, last = min(days), max(days)
+    pad = max(dt.timedelta(days=20), (last - first) * 0.04)
+    return [(first - pad).isoformat(), (last + pad).isoformat()]
+
+
+def _marker_x(entry: TimelineEntry) -> dt.date:
+    # A vague date sits in the middle of the period it could be in; an exact one on its first day.
+    assert entry.start is not None and entry.end is not None
+    return entry.start if entry.precision == "day" else entry.start + (entry.end - entry.start) / 2
+
+
+def _lane_traces(kind: str, rows: list[TimelineEntry], sources: Mapping[str, str]) -> list[go.Scatter]:
+    lane = kind.replace("_", " ")
+    colour = EVENT_COLOURS.get(kind, "#000000")
+    traces = []
+    for vague in (False, True):
+        span_x: list[dt.date | None] = []
+        for e in rows:
+            if (e.precision != "day") == vague and e.end and e.end != e.start:
+                span_x += [e.start, e.end, None]
+        if span_x:
+            traces.append(go.Scatter(
+                x=span_x, y=[lane if x else None for x in span_x], mode="lines", showlegend=False,
+                line={"width": 10 if vague else 6, "color": colour}, opacity=0.25 if vague else 0.5,
+                hoverinfo="skip", xaxis="x", yaxis="y"))
+    traces.append(go.Scatter(
+        x=[_marker_x(e) for e in rows], y=[lane] * len(rows), mode="markers+text", name=lane, showlegend=False,
+        ids=[e.event_id for e in rows], customdata=[f"event:{e.event_id}" for e in rows],
+        text=[esc(e.label or "") for e in rows], textposition="top center", textfont={"size": 12, "color": "#222"},
+        hovertext=[_event_hover(e, sources) for e in rows], hoverinfo="text",
+        marker={"size": 14, "color": colour, "line": {"width": 2, "color": colour},
+                "symbol": ["circle" if e.precision == "day" else "circle-open" for e in rows]},
+        xaxis="x", yaxis="y"))
+    return traces
+
+
+def timeline_figure(
+    entries: Sequence[TimelineEntry],
+    *,
+    sources: Mapping[str, str] | None = None,
+    title: str = "",
+    height: int = 320,
+    lanes: Iterable[str] = KIND_ORDER,
+) -> go.Figure:
+    """Events on a date axis, one lane per event kind; numbered sessions labelled.
+
+    Markers carry ``customdata`` ``event:<id>`` for clicks. ``sources`` maps
+    source ids to short labels for hovers.
+    """
+    sources = sources or {}
+    lanes = list(lanes)
+    lane_names = [lane.replace("_", " ") for lane in lanes]
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.91, 0.09], horizontal_spacing=0.008)
+    dated = [e for e in entries if e.start is not None]
+    undated = [e for e in entries if e.start is None]
+    for kind in lanes:
+        rows = [e for e in dated if e.kind == kind]
+        if rows:
+            fig.add_traces(_lane_traces(kind, rows, sources))
+        loose = [e for e in undated if e.kind == kind]
+        if loose:
+            fig.add_trace(go.Scatter(
+                x=list(range(len(loose))), y=[kind.replace("_", " ")] * len(loose), mode="markers+text",
+                showlegend=False, ids=[e.event_id for e in loose], customdata=[f"event:{e.event_id}" for e in loose],
+                text=[esc(e.label or "") for e in loose], textposition="top center",
+                hovertext=[_event_hover(e, sources) for e in loose], hoverinfo="text",
+                marker={"size": 13, "symbol": "diamond-open", "color": EVENT_COLOURS.get(kind, "#000"),
+                        "line": {"width": 2}},
+            ), row=1, col=2)
+    for name, symbol, _ in PRECISION_LEGEND:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
+                                 marker={"size": 11, "symbol": symbol, "color": "#555", "line": {"width": 2}}))
+    most_undated = max((sum(e.kind == k for e in undated) for k in lanes), default=0)
+    fig.update_layout(
+        **base_layout(title, height, top=64),
+        legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.02, "yanchor": "bottom",
+                "font": {"size": 11}},
+        xaxis={"type": "date", "showgrid": True, "gridcolor": "#eee", "range": _date_range(dated)},
+        xaxis2={"range": [-0.7, max(most_undated, 1) - 0.3], "showticklabels": False, "showgrid": False,
+                "zeroline": False, "title": {"text": "undated", "font": {"size": 11}}, "fixedrange": True},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": lane_names[::-1],
+               "range": [-0.5, len(lane_names) - 0.2], "showgrid": True, "gridcolor": "#f2f2f2"},
+    )
+    if not entries:
+        empty_note(fig, "No events match these filters — clear the filters.")
+    return fig
