@@ -7,8 +7,10 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-NODES = "#network-graph .scatterlayer .trace .points path.point"
 EVENTS = "#timeline-graph .scatterlayer .trace .points path.point"
+# Node traces are the ones drawn with labels; the relation hover points have none.
+NODE_TRACES = "#network-graph .scatterlayer .trace:has(.textpoint)"
+NODES = f"{NODE_TRACES} path.point"
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -58,7 +60,7 @@ def test_both_charts_draw_and_filter_updates_both(page, dataset, output_dir):
 
 def test_hover_shows_name_kind_and_role(page):
     page.wait_for_selector(NODES)
-    # The person trace is drawn first; its first point is the Defence Secretary.
+    # The person trace is the first node trace.
     box = page.locator(NODES).first.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_selector("#network-graph .hoverlayer .hovertext", timeout=5_000)
@@ -83,3 +85,45 @@ def test_modebar_saves_named_png_at_2x(page, chart, output_dir):
         f"{graph} .js-plotly-plot",
     )
     assert (width, height) == (layout[0] * 2, layout[1] * 2)
+
+
+def click_point(page, graph: str, trace_index: int, point_index: int = 0) -> None:
+    box = page.locator(f"{graph} .scatterlayer .trace").nth(trace_index).locator("path.point").nth(
+        point_index).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_clicking_a_jwg_session_shows_its_sources_in_details(page, dataset, output_dir):
+    page.wait_for_selector(EVENTS)
+    assert "Click a node" in page.inner_text("#details")
+    # Find the 17th JWG's marker through its label, then click it.
+    label = page.locator("#timeline-graph .textpoint", has_text="17th")
+    box = label.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 8)
+    page.wait_for_function("document.querySelector('#details').innerText.includes('Sources')", timeout=10_000)
+    details = page.inner_text("#details")
+    assert "17th India–Israel JWG on Defence Cooperation" in details
+    assert "4 Nov 2025 (precision: day)" in details
+    assert "Sources disagree" in details
+    event = dataset.event_by_id["jwg-17"]
+    links = page.eval_on_selector_all("#details a", "els => els.map(a => a.href)")
+    for source_id in event.sources:
+        assert dataset.source_by_id[source_id].url in links
+    page.screenshot(path=output_dir / "details-jwg-17.png", full_page=True)
+
+
+def test_clicking_a_node_and_a_relation_shows_details(page):
+    page.wait_for_selector(NODES)
+    box = page.locator(f"{NODE_TRACES} .textpoint", has_text="Amir Baram").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 10)
+    page.wait_for_function("document.querySelector('#details').innerText.includes('Roles')", timeout=10_000)
+    assert "Director General" in page.inner_text("#details")
+    page.wait_for_timeout(400)  # two clicks within Plotly's 300 ms doubleClickDelay are a double-click
+    # The relation hover points are trace 1; find the Katz–Israel pair's point by its reference.
+    index = page.evaluate("document.querySelector('#network-graph .js-plotly-plot').data[1]"
+                          ".customdata.indexOf('pair:israel|israel-katz')")
+    assert index >= 0
+    click_point(page, "#network-graph", 1, index)
+    page.wait_for_function("document.querySelector('#details').innerText.includes('RELATIONS')", timeout=10_000)
+    details = page.inner_text("#details")
+    assert "Israel — Israel Katz" in details and "holds role at" in details and "Business Standard" in details
