@@ -53,3 +53,25 @@ def test_month_precision_and_undated_events(data_copy):
     assert entries[-1].event_id == "jwg-03" and entries[-1].start is None and entries[-1].label == "3rd"
     in_june = timeline_entries(dataset, start=dt.date(2014, 6, 15), end=dt.date(2014, 6, 15))
     assert [e.event_id for e in in_june] == ["jwg-2014-06"]
+
+
+def test_jwg_series_orders_by_number_and_places_unnumbered_sessions_by_date(data_copy):
+    import yaml
+
+    from viz.load import load_dataset
+    from viz.timeline import jwg_series
+
+    path = data_copy / "events.yaml"
+    events = yaml.safe_load(path.read_text())
+    base = {k: v for k, v in events[1].items() if k not in ("part_of", "outcomes", "session")}
+    events += [
+        {**base, "id": "s15", "session": 15, "date": {"start": "2021-10-27", "precision": "day"}},
+        {**base, "id": "june-2014", "date": {"start": "2014-06", "precision": "month"}},
+        {**base, "id": "s3", "session": 3, "date": {"precision": "unknown"}},
+        {**base, "id": "s16", "session": 16, "session_inferred": True, "date": {"start": "2024-07",
+                                                                                 "precision": "month"}},
+    ]
+    path.write_text(yaml.safe_dump(events, allow_unicode=True))
+    series = jwg_series(load_dataset(data_copy))
+    assert [e.event_id for e in series] == ["s3", "june-2014", "s15", "s16", "jwg-17"]
+    assert [e.label for e in series] == ["3rd", "no. ?", "15th", "16th?", "17th"]

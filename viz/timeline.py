@@ -32,6 +32,7 @@ class TimelineEntry:
     participants: tuple[str, ...]  # "Name (co-chair, Defence Secretary)"
     actor_ids: frozenset[str]
     sources: tuple[str, ...]
+    conflicts: int = 0  # how many source disagreements are recorded
 
 
 def ordinal(number: int) -> str:
@@ -80,6 +81,7 @@ def _entry(dataset: Dataset, event: Event) -> TimelineEntry:
         participants=tuple(people),
         actor_ids=event_actor_ids(dataset, event),
         sources=event.sources,
+        conflicts=len(event.conflicts),
     )
 
 
@@ -116,3 +118,25 @@ def timeline_entries(
         entries.append(entry)
     entries.sort(key=lambda e: (e.start is None, e.start or dt.date.min, e.end or dt.date.min, e.title))
     return entries
+
+
+def jwg_series(dataset: Dataset) -> list[TimelineEntry]:
+    """The JWG sessions in series order, including undated and unnumbered ones.
+
+    Numbered sessions go by number, whatever their date precision. A session
+    with no number goes just before the first numbered session known to be
+    later than it (the June 2014 meeting sits before the 15th), so its place in
+    the series is an inference from dates, never a claimed number.
+    """
+    sessions = [e for e in dataset.events if e.kind is EventKind.jwg_session]
+    entries = {e.id: _entry(dataset, e) for e in sessions}
+    numbered = [(e.session, entries[e.id]) for e in sessions if e.session is not None]
+
+    def position(event: Event) -> tuple[float, dt.date]:
+        entry = entries[event.id]
+        if event.session is not None:
+            return float(event.session), entry.start or dt.date.max
+        later = [n for n, other in numbered if other.start and entry.end and other.start > entry.end]
+        return (min(later) - 0.5 if later else float("inf")), entry.start or dt.date.max
+
+    return [entries[e.id] for e in sorted(sessions, key=position)]

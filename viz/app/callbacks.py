@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, ctx
+from dash import ALL, Dash, Input, Output, ctx
 
 from viz.view import ViewContext, build_view, clicked_details
 
@@ -30,8 +30,13 @@ def register_callbacks(app: Dash, context: ViewContext) -> None:
         Output("details", "children"),
         Input("network-graph", "clickData"),
         Input("timeline-graph", "clickData"),
+        Input({"type": "jwg-session", "event": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
-    def show_details(network_click: dict | None, timeline_click: dict | None):
-        click = network_click if ctx.triggered_id == "network-graph" else timeline_click
-        return clicked_details(context, _clicked_ref(click))
+    def show_details(network_click: dict | None, timeline_click: dict | None, _session_clicks: list):
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict):
+            ref = f"event:{trigger['event']}"
+        else:
+            ref = _clicked_ref(network_click if trigger == "network-graph" else timeline_click)
+        return clicked_details(context, ref)

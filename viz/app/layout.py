@@ -7,6 +7,7 @@ from dash import dcc, html
 from viz.details import EMPTY_HINT
 from viz.figures import modebar_config
 from viz.figures.timeline import PRECISION_LEGEND
+from viz.timeline import TimelineEntry, jwg_series
 from viz.view import ViewContext, build_view
 
 
@@ -15,6 +16,18 @@ def _date_span(context: ViewContext) -> str:
     if not years:
         return ""
     return years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+
+def _session_button(entry: TimelineEntry) -> html.Button:
+    where = f" · {entry.place}" if entry.place else ""
+    chairs = [p for p in entry.participants if "(co-chair" in p]
+    return html.Button(
+        [html.Strong(entry.label or "?"), html.Span(f" {entry.date_label}{where}")],
+        id={"type": "jwg-session", "event": entry.event_id},
+        className=f"viz-session viz-precision-{entry.precision}",
+        title="; ".join(chairs) or entry.title,
+        n_clicks=0,
+    )
 
 
 def page_layout(context: ViewContext) -> html.Div:
@@ -52,6 +65,10 @@ def page_layout(context: ViewContext) -> html.Div:
                           className="viz-network"),
                 dcc.Graph(id="timeline-graph", figure=view.timeline,
                           config=modebar_config(f"{meta.id}-timeline"), className="viz-timeline"),
+                html.Nav(id="jwg-series", className="viz-series", children=[
+                    html.Span("JWG sessions in order:", className="viz-field-label"),
+                    *[_session_button(e) for e in jwg_series(context.dataset)],
+                ], **{"aria-label": "JWG sessions in series order"}),
                 html.Ul([html.Li(f"{name}: {meaning}") for name, _, meaning in PRECISION_LEGEND],
                         className="viz-precision-key", title="How dates are drawn on the timeline"),
             ]),

@@ -33,6 +33,8 @@ def _event_hover(entry: TimelineEntry, sources: Mapping[str, str]) -> str:
         lines.append(esc(entry.place))
     lines += [esc(p) for p in entry.participants[:6]]
     lines.append(brief_sources(entry.sources, sources))
+    if entry.conflicts:
+        lines.append(f"<b>Sources disagree</b> on {entry.conflicts} point{'s' if entry.conflicts > 1 else ''}")
     lines.append("<i>click for details</i>")
     return "<br>".join(lines)
 
