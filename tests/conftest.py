@@ -15,6 +15,7 @@ from viz import REPO_ROOT, default_data_dir
 from viz.load import Dataset, load_dataset
 
 DEFAULT_DATA = default_data_dir()
+SMALL_DATA = REPO_ROOT / "tests" / "fixtures" / "jwg17"
 OUTPUT_DIR = REPO_ROOT / "test-output"
 CHROMIUM = os.environ.get("VIZ_CHROMIUM", "/usr/bin/chromium")
 
@@ -22,6 +23,20 @@ CHROMIUM = os.environ.get("VIZ_CHROMIUM", "/usr/bin/chromium")
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
     return load_dataset(DEFAULT_DATA)
+
+
+@pytest.fixture(scope="session")
+def small() -> Dataset:
+    """The seed-only fixture dataset (17th JWG week): exact shapes are asserted against it."""
+    return load_dataset(SMALL_DATA)
+
+
+@pytest.fixture
+def small_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture dataset."""
+    target = tmp_path / "small"
+    shutil.copytree(SMALL_DATA, target)
+    return target
 
 
 @pytest.fixture

@@ -20,8 +20,16 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 def wait_for_count(page, selector: str, count: int) -> None:
     page.wait_for_function(
-        "([sel, n]) => document.querySelectorAll(sel).length === n", arg=[selector, count], timeout=15_000
+        "([sel, n]) => document.querySelectorAll(sel).length === n", arg=[selector, count], polling=100,
+        timeout=15_000
     )
+
+
+def wait_for_details(page, text: str) -> None:
+    # Poll on a timer: with the default requestAnimationFrame polling this wait timed out after
+    # clicks on the network, although the text was there (seen here).
+    page.wait_for_function("(t) => document.querySelector('#details').innerText.includes(t)", arg=text,
+                           polling=100, timeout=10_000)
 
 
 def choose_organisation(page, name: str) -> None:
@@ -31,41 +39,65 @@ def choose_organisation(page, name: str) -> None:
     page.keyboard.press("Escape")
 
 
+def network_point_box(page, ref: str) -> dict:
+    """Bounding box of the network point whose customdata is ``ref`` (traces share one subplot)."""
+    trace, point = page.evaluate(
+        """(ref) => { const data = document.querySelector('#network-graph .js-plotly-plot').data;
+                      for (let t = 0; t < data.length; t++) {
+                        const i = (data[t].customdata || []).indexOf(ref); if (i >= 0) return [t, i]; }
+                      return [-1, -1]; }""", ref)
+    assert trace >= 0, f"{ref} is not drawn"
+    return page.locator("#network-graph .scatterlayer .trace").nth(trace).locator("path.point").nth(
+        point).bounding_box()
+
+
 def test_both_charts_draw_and_filter_updates_both(page, dataset, output_dir):
+    from viz.graph import build_graph, organisation_subgraph
+    from viz.timeline import timeline_entries
+
     page.wait_for_selector("#network-graph .main-svg")
     page.wait_for_selector("#timeline-graph .main-svg")
     assert page.title() == dataset.meta.title
     assert page.inner_text("#page-title") == dataset.meta.title
 
     wait_for_count(page, NODES, len(dataset.actors) + len(dataset.agreements))
-    wait_for_count(page, EVENTS, 4)  # 17th JWG, the visit, the Katz call, the company visits
-    assert "17th" in page.inner_text("#timeline-graph")
-    network_text = page.inner_text("#network-graph")
-    assert "Israel Katz" in network_text and "Elbit Systems" in network_text
+    wait_for_count(page, EVENTS, len(dataset.events))  # undated ones included, in their own column
+    timeline_text = page.inner_text("#timeline-graph")
+    for label in ("3rd", "no. ?", "15th", "16th?", "17th"):
+        assert label in timeline_text
     page.screenshot(path=output_dir / "app-unfiltered.png", full_page=True)
 
+    graph = build_graph(dataset)
+    elbit_nodes = set(organisation_subgraph(graph, ["elbit"], hops=1))
+    elbit_events = timeline_entries(dataset, org_ids=["elbit"])
+    assert "rajesh-kumar-singh" in elbit_nodes and "israel-katz" not in elbit_nodes
+    assert "singh-company-visits-2025-11-06" in {e.event_id for e in elbit_events}
+
     choose_organisation(page, "Elbit Systems")
-    wait_for_count(page, NODES, 2)  # Elbit and the Defence Secretary who visited it
-    wait_for_count(page, EVENTS, 1)  # the company visits of 6 Nov 2025
-    network_text = page.inner_text("#network-graph")
-    assert "Rajesh Kumar Singh" in network_text and "Israel Katz" not in network_text
+    wait_for_count(page, NODES, len(elbit_nodes))
+    wait_for_count(page, EVENTS, len(elbit_events))
+    network_refs = page.evaluate("[].concat(...document.querySelector('#network-graph .js-plotly-plot').data"
+                                 ".map(t => t.customdata || []))")
+    assert "node:rajesh-kumar-singh" in network_refs and "node:israel-katz" not in network_refs
     assert "17th" not in page.inner_text("#timeline-graph")
-    assert page.inner_text("#view-summary").startswith("2 of 12 actors and agreements, 1 of 4 events")
+    assert page.inner_text("#view-summary").startswith(
+        f"{len(elbit_nodes)} of {graph.number_of_nodes()} actors and agreements, "
+        f"{len(elbit_events)} of {len(dataset.events)} events")
     page.screenshot(path=output_dir / "app-filtered-elbit.png", full_page=True)
 
     choose_organisation(page, "Israel Ministry of Defence")  # a second organisation widens the view
-    page.wait_for_function("document.querySelector('#timeline-graph').innerText.includes('17th')")
-    assert page.locator(NODES).count() > 2
+    page.wait_for_function("document.querySelector('#timeline-graph').innerText.includes('17th')", polling=100)
+    assert page.locator(NODES).count() > len(elbit_nodes)
 
 
-def test_hover_shows_name_kind_and_role(page):
+def test_hover_shows_name_kind_role_and_sources(page):
     page.wait_for_selector(NODES)
-    # The person trace is the first node trace.
-    box = page.locator(NODES).first.bounding_box()
+    box = network_point_box(page, "node:rajesh-kumar-singh")
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_selector("#network-graph .hoverlayer .hovertext", timeout=5_000)
     hover = page.locator("#network-graph .hoverlayer").text_content()
-    assert "person" in hover and "role: " in hover
+    assert "Rajesh Kumar Singh" in hover and "person" in hover and "role: Defence Secretary" in hover
+    assert "Sources: " in hover
 
 
 @pytest.mark.parametrize("chart", ["network", "timeline"])
@@ -87,12 +119,6 @@ def test_modebar_saves_named_png_at_2x(page, chart, output_dir):
     assert (width, height) == (layout[0] * 2, layout[1] * 2)
 
 
-def click_point(page, graph: str, trace_index: int, point_index: int = 0) -> None:
-    box = page.locator(f"{graph} .scatterlayer .trace").nth(trace_index).locator("path.point").nth(
-        point_index).bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-
-
 def test_clicking_a_jwg_session_shows_its_sources_in_details(page, dataset, output_dir):
     page.wait_for_selector(EVENTS)
     assert "Click a node" in page.inner_text("#details")
@@ -100,13 +126,13 @@ def test_clicking_a_jwg_session_shows_its_sources_in_details(page, dataset, outp
     label = page.locator("#timeline-graph .textpoint", has_text="17th")
     box = label.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 8)
-    page.wait_for_function("document.querySelector('#details').innerText.includes('Sources')", timeout=10_000)
+    wait_for_details(page, "Sources")
     details = page.inner_text("#details")
     assert "17th India–Israel JWG on Defence Cooperation" in details
     assert "4 Nov 2025 (precision: day)" in details
     assert "Sources disagree" in details
     event = dataset.event_by_id["jwg-17"]
-    links = page.eval_on_selector_all("#details a", "els => els.map(a => a.href)")
+    links = page.eval_on_selector_all("#details a", "els => els.map(a => a.getAttribute('href'))")
     for source_id in event.sources:
         assert dataset.source_by_id[source_id].url in links
     page.screenshot(path=output_dir / "details-jwg-17.png", full_page=True)
@@ -114,16 +140,41 @@ def test_clicking_a_jwg_session_shows_its_sources_in_details(page, dataset, outp
 
 def test_clicking_a_node_and_a_relation_shows_details(page):
     page.wait_for_selector(NODES)
-    box = page.locator(f"{NODE_TRACES} .textpoint", has_text="Amir Baram").bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 10)
-    page.wait_for_function("document.querySelector('#details').innerText.includes('Roles')", timeout=10_000)
+    box = network_point_box(page, "node:amir-baram")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_for_details(page, "Roles")
     assert "Director General" in page.inner_text("#details")
     page.wait_for_timeout(400)  # two clicks within Plotly's 300 ms doubleClickDelay are a double-click
-    # The relation hover points are trace 1; find the Katz–Israel pair's point by its reference.
-    index = page.evaluate("document.querySelector('#network-graph .js-plotly-plot').data[1]"
-                          ".customdata.indexOf('pair:israel|israel-katz')")
-    assert index >= 0
-    click_point(page, "#network-graph", 1, index)
-    page.wait_for_function("document.querySelector('#details').innerText.includes('RELATIONS')", timeout=10_000)
+    box = network_point_box(page, "pair:israel|israel-katz")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_for_details(page, "RELATIONS")
     details = page.inner_text("#details")
     assert "Israel — Israel Katz" in details and "holds role at" in details and "Business Standard" in details
+
+
+def test_jwg_series_in_order_and_jwg_only_timeline(page, dataset, output_dir):
+    page.wait_for_selector("#jwg-series")
+    series = page.locator("#jwg-series button").all_inner_texts()
+    assert [text.split()[0] for text in series] == ["3rd", "no.", "15th", "16th?", "17th"]
+    assert "date unknown" in series[0] and "Jun 2014" in series[1] and "27 Oct 2021" in series[2]
+
+    page.click("#jwg-only input")
+    sessions = [e for e in dataset.events if e.kind.value == "jwg_session"]
+    wait_for_count(page, EVENTS, len(sessions))
+    # The undated 3rd session is in the separate "undated" column, not on the date axis.
+    texts = "els => els.map(e => e.textContent)"
+    undated = page.eval_on_selector_all("#timeline-graph .subplot.x2y2 .textpoint", texts)
+    dated = page.eval_on_selector_all("#timeline-graph .subplot.xy .textpoint", texts)
+    assert undated == ["3rd"] and sorted(dated) == sorted(["no. ?", "15th", "16th?", "17th"])
+    page.screenshot(path=output_dir / "timeline-jwg-only.png", full_page=True)
+
+    page.click("#jwg-series button:has-text('15th')")
+    wait_for_details(page, "Ajay Kumar")
+    details = page.inner_text("#details")
+    assert "Amir Eshel" in details and "27 Oct 2021 (precision: day)" in details
+    links = page.eval_on_selector_all("#details a", "els => els.map(a => a.getAttribute('href'))")
+    assert all(dataset.source_by_id[s].url in links for s in dataset.event_by_id["jwg-15"].sources)
+
+    page.click("#jwg-series button:has-text('16th?')")
+    wait_for_details(page, "number inferred")
+    assert "Jul 2024 (precision: month)" in page.inner_text("#details")

@@ -33,12 +33,12 @@ def links_of(component) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def graph(dataset):
-    return build_graph(dataset)
+def graph(small):
+    return build_graph(small)
 
 
-def test_event_details_have_dates_participants_outcomes_conflicts_and_source_links(dataset, graph):
-    panel = details_for(dataset, graph, "event:jwg-17")
+def test_event_details_have_dates_participants_outcomes_conflicts_and_source_links(small, graph):
+    panel = details_for(small, graph, "event:jwg-17")
     text = text_of(panel)
     assert "17th India–Israel JWG on Defence Cooperation" in text
     assert "4 Nov 2025 (precision: day)" in text
@@ -51,15 +51,15 @@ def test_event_details_have_dates_participants_outcomes_conflicts_and_source_lin
     assert "5 Nov 2025" in text and "date not shown" in text
 
 
-def test_agreement_details(dataset, graph):
-    text = text_of(details_for(dataset, graph, "node:mou-defence-cooperation-2025"))
+def test_agreement_details(small, graph):
+    text = text_of(details_for(small, graph, "node:mou-defence-cooperation-2025"))
     assert "Signatories:  not named by the sources" in text
     assert "Ministry of Defence, India, Israel Ministry of Defence" in text
     assert "Concluded at" in text and "17th India–Israel JWG" in text
 
 
-def test_actor_details_list_dated_roles_and_events(dataset, graph):
-    panel = details_for(dataset, graph, "node:amir-baram")
+def test_actor_details_list_dated_roles_and_events(small, graph):
+    panel = details_for(small, graph, "node:amir-baram")
     text = text_of(panel)
     assert "Director General, Maj Gen (Res), Israel Ministry of Defence" in text
     assert "as of 5 Nov 2025" in text
@@ -67,16 +67,16 @@ def test_actor_details_list_dated_roles_and_events(dataset, graph):
     assert "NDTV" in links_of(panel)
 
 
-def test_pair_details_list_every_relation_with_sources(dataset, graph):
-    text = text_of(details_for(dataset, graph, "pair:jwg-defence|rajesh-kumar-singh"))
+def test_pair_details_list_every_relation_with_sources(small, graph):
+    text = text_of(details_for(small, graph, "pair:jwg-defence|rajesh-kumar-singh"))
     assert "co-chaired" in text and "precision: day" in text and "IANS" in text
 
 
 @pytest.mark.parametrize("ref", [None, "", "node:nobody", "event:nothing", "pair:a|b", "garbage"])
-def test_unknown_references_give_the_hint(dataset, graph, ref):
-    assert text_of(details_for(dataset, graph, ref)) == EMPTY_HINT
+def test_unknown_references_give_the_hint(small, graph, ref):
+    assert text_of(details_for(small, graph, ref)) == EMPTY_HINT
 
 
-def test_source_label(dataset):
-    assert source_label(dataset, "bs-2025-11-05-mou") == "Business Standard, 5 Nov 2025"
-    assert source_label(dataset, "gktoday-2025-11-pact") == "GKToday, date not shown"
+def test_source_label(small):
+    assert source_label(small, "bs-2025-11-05-mou") == "Business Standard, 5 Nov 2025"
+    assert source_label(small, "gktoday-2025-11-pact") == "GKToday, date not shown"

@@ -8,9 +8,9 @@ from viz.timeline import timeline_entries
 from viz.view import build_view, prepare_context
 
 
-def test_network_has_one_trace_per_kind_with_legend(dataset):
-    graph = build_graph(dataset)
-    fig = network_figure(graph, node_positions(graph), sources=source_labels(dataset), title="t")
+def test_network_has_one_trace_per_kind_with_legend(small):
+    graph = build_graph(small)
+    fig = network_figure(graph, node_positions(graph), sources=source_labels(small), title="t")
     node_traces = [t for t in fig.data if t.mode == "markers+text"]
     legend = {t.name for t in node_traces}
     assert legend == {"person", "government body", "company", "country", "group", "agreement"}
@@ -23,8 +23,8 @@ def test_network_has_one_trace_per_kind_with_legend(dataset):
     assert "Source: Business Standard, 5 Nov 2025" in hover
 
 
-def test_every_related_pair_has_a_hover_point_with_sources(dataset):
-    context = prepare_context(dataset.path)
+def test_every_related_pair_has_a_hover_point_with_sources(small):
+    context = prepare_context(small.path)
     fig = build_view(context).network
     pairs = next(t for t in fig.data if t.name == "relation")
     refs = list(pairs.customdata)
@@ -35,8 +35,8 @@ def test_every_related_pair_has_a_hover_point_with_sources(dataset):
     assert "Sources: IANS, date not shown; Business Standard, 5 Nov 2025 +2 more" in hover
 
 
-def test_positions_are_stable_under_filtering(dataset):
-    context = prepare_context(dataset.path)
+def test_positions_are_stable_under_filtering(small):
+    context = prepare_context(small.path)
     full = build_view(context).network
     filtered = build_view(context, ["elbit"]).network
 
@@ -50,16 +50,16 @@ def test_positions_are_stable_under_filtering(dataset):
     assert full.layout.xaxis.range == filtered.layout.xaxis.range
 
 
-def test_hover_text_is_escaped(dataset):
-    graph = build_graph(dataset).copy()
+def test_hover_text_is_escaped(small):
+    graph = build_graph(small).copy()
     graph.nodes["elbit"]["label"] = "<img src=x onerror=alert(1)>"
     fig = network_figure(graph, node_positions(graph))
     text = " ".join(h for t in fig.data if t.hovertext is not None for h in t.hovertext)
     assert "<img" not in text and "&lt;img" in text
 
 
-def test_timeline_lanes_and_session_labels(dataset):
-    fig = timeline_figure(timeline_entries(dataset), title="t")
+def test_timeline_lanes_and_session_labels(small):
+    fig = timeline_figure(timeline_entries(small), title="t")
     markers = {t.name: t for t in fig.data if t.mode == "markers+text"}
     assert set(markers) == {"jwg session", "visit", "meeting"}
     assert list(markers["jwg session"].text) == ["17th"]
@@ -68,16 +68,16 @@ def test_timeline_lanes_and_session_labels(dataset):
     assert list(fig.layout.yaxis.categoryarray)[-1] == "jwg session"
 
 
-def test_timeline_empty_state(dataset):
+def test_timeline_empty_state(small):
     fig = timeline_figure([], title="t")
     assert "No events match" in fig.layout.annotations[0].text
 
 
-def test_precision_is_drawn_differently(dataset):
+def test_precision_is_drawn_differently(small):
     import dataclasses
     import datetime as dt
 
-    [jwg] = timeline_entries(dataset, kinds=["jwg_session"])
+    [jwg] = timeline_entries(small, kinds=["jwg_session"])
     june = dataclasses.replace(jwg, event_id="june", precision="month", start=dt.date(2014, 6, 1),
                                end=dt.date(2014, 6, 30))
     undated = dataclasses.replace(jwg, event_id="third", precision="unknown", start=None, end=None, label="3rd")
@@ -99,14 +99,14 @@ def test_modebar_exports_png_at_2x():
     assert config["toImageButtonOptions"] == {"format": "png", "filename": "india-israel-network", "scale": 2}
 
 
-def test_page_title_comes_from_metadata(data_copy):
+def test_page_title_comes_from_metadata(small_copy):
     from viz.app import create_app
 
-    path = data_copy / "dataset.yaml"
+    path = small_copy / "dataset.yaml"
     meta = yaml.safe_load(path.read_text())
     meta.update(id="other-data", title="Some Other Cooperation")
     path.write_text(yaml.safe_dump(meta, allow_unicode=True))
-    app = create_app(data_copy)
+    app = create_app(small_copy)
     assert app.title == "Some Other Cooperation"
     layout = str(app.layout)
     assert "Some Other Cooperation" in layout and "other-data-network" in layout

@@ -5,17 +5,17 @@ from viz.graph import RELATIONS, build_graph, ego_network, neighbourhood, organi
 
 
 @pytest.fixture(scope="module")
-def graph(dataset):
-    return build_graph(dataset)
+def graph(small):
+    return build_graph(small)
 
 
 def edges(graph, relation):
     return {(u, v): d for u, v, d in graph.edges(data=True) if d["relation"] == relation}
 
 
-def test_nodes_are_actors_and_agreements(graph, dataset):
+def test_nodes_are_actors_and_agreements(graph, small):
     assert isinstance(graph, nx.MultiDiGraph)
-    assert graph.number_of_nodes() == len(dataset.actors) + len(dataset.agreements)
+    assert graph.number_of_nodes() == len(small.actors) + len(small.agreements)
     assert graph.nodes["elbit"]["kind"] == "company"
     assert graph.nodes["elbit"]["country"] == "Israel"
     assert graph.nodes["mou-defence-cooperation-2025"]["node_type"] == "agreement"

@@ -17,7 +17,7 @@ def run_viz(*args):
 def test_info_counts(dataset):
     info = dataset_info(dataset)
     assert info["actors"] == len(dataset.actors)
-    assert info["jwg_sessions"] == 1
+    assert info["jwg_sessions"] == 5  # 3rd, June 2014 (no number), 15th, 16th (inferred), 17th
     assert info["facts_without_source"] == 0
 
 

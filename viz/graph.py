@@ -21,7 +21,8 @@ RELATIONS: dict[str, str] = {
     "represented": "represented",
     "co_chaired": "co-chaired",
     "took_part_in": "took part in",
-    "met": "met",
+    "engaged_with": "engaged with",
+    "involved_with": "involved with",
     "visited": "visited",
     "party_to": "party to",
     "signed": "signed",
@@ -85,8 +86,12 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
             agreement_kind=agreement.kind, country=None, aliases=[], roles=[], sources=list(agreement.sources),
         )
         _add_agreement_edges(graph, agreement)
+    # An umbrella event (a visit made of sessions, calls and tours) adds no edges of its
+    # own: its parts carry the relations, each with its own date and sources.
+    umbrellas = {e.part_of for e in dataset.events if e.part_of}
     for event in dataset.events:
-        _add_event_edges(graph, event)
+        if event.id not in umbrellas:
+            _add_event_edges(graph, event)
     return graph
 
 
@@ -122,7 +127,10 @@ def _add_event_edges(graph: nx.MultiDiGraph, event: Event) -> None:
             for agreement in event.outcomes:
                 add(person.actor, agreement, "signed", person.title)
     for first, second in combinations(event.participants, 2):
-        add(first.actor, second.actor, "met")
+        add(first.actor, second.actor, "engaged_with")
+    if event.kind.value != "visit":  # on a visit, the visited bodies are linked to the visitors instead
+        for first, second in combinations(dict.fromkeys(event.organisations), 2):
+            add(first, second, "involved_with")
     if event.body:
         for agreement in event.outcomes:
             add(event.body, agreement, "resulted_in")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
+
+#: above this many connected nodes, Kamada–Kawai (O(n^2) memory) gives way to a spring layout
+KAMADA_KAWAI_MAX_NODES = 500
 
 
 def node_positions(graph: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
-    """A deterministic force-directed layout of every node in ``graph``.
+    """A deterministic layout of every node in ``graph``, in roughly the unit square.
 
-    Connected nodes get a seeded spring layout in the unit square; nodes with
-    no relations are set in a row beneath it, so they do not push the rest
-    into a corner.
+    Connected nodes get Kamada–Kawai (small graphs) or a seeded spring layout;
+    nodes with no relations are set in rows beneath, so they neither clutter nor
+    push the rest into a corner.
 
     >>> pos = node_positions(nx.path_graph(3))
     >>> sorted(pos) == [0, 1, 2]
@@ -20,10 +25,16 @@ def node_positions(graph: nx.Graph, seed: int = 7) -> dict[str, tuple[float, flo
     isolated = sorted(nx.isolates(undirected), key=str)
     undirected.remove_nodes_from(isolated)
     positions: dict = {}
-    if undirected.number_of_nodes():
-        k = 1.6 / undirected.number_of_nodes() ** 0.5
-        raw = nx.spring_layout(undirected, seed=seed, k=k, center=(0.5, 0.5), scale=0.5)
+    count = undirected.number_of_nodes()
+    if count:
+        if count <= KAMADA_KAWAI_MAX_NODES:
+            start = nx.spring_layout(undirected, seed=seed)
+            raw = nx.kamada_kawai_layout(undirected, pos=start, center=(0.5, 0.5), scale=0.5)
+        else:
+            raw = nx.spring_layout(undirected, seed=seed, k=1.6 / count**0.5, center=(0.5, 0.5), scale=0.5)
         positions = {node: (float(x), float(y)) for node, (x, y) in raw.items()}
+    per_row = max(6, math.ceil(math.sqrt(len(isolated) * 4)))
     for index, node in enumerate(isolated):
-        positions[node] = ((index + 0.5) / len(isolated), -0.15)
+        row, column = divmod(index, per_row)
+        positions[node] = ((column + 0.5) / per_row, -0.12 - 0.08 * row)
     return positions

@@ -6,7 +6,9 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 import networkx as nx
+import numpy as np
 import plotly.graph_objects as go
+from scipy.spatial import cKDTree
 
 from viz.figures.common import NODE_STYLE, base_layout, brief_sources, empty_note, esc
 from viz.graph import RELATIONS
@@ -42,6 +44,35 @@ def _pair_hover(graph: nx.MultiDiGraph, pair: tuple[str, str], edges: list[tuple
     return "<br>".join(lines)
 
 
+#: where along a line its hover point may sit, best first
+_ALONG = np.array([0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8])
+
+
+def _hover_points(pairs: Sequence[tuple[str, str]], positions: Mapping[str, tuple[float, float]],
+                  nodes: Sequence[str]) -> np.ndarray:
+    """A point on each line, as far from every node as the candidates allow.
+
+    A midpoint that falls on a node would steal that node's hover and clicks,
+    so each line's point is the candidate along it farthest from any node.
+    """
+    if not pairs:
+        return np.empty((0, 2))
+    starts = np.array([positions[u] for u, _ in pairs])
+    ends = np.array([positions[v] for _, v in pairs])
+    candidates = starts[:, None, :] + (ends - starts)[:, None, :] * _ALONG[None, :, None]
+    tree = cKDTree(np.array([positions[n] for n in nodes]))
+    distance, _ = tree.query(candidates.reshape(-1, 2))
+    distance = distance.reshape(len(pairs), len(_ALONG))
+    # prefer the middle unless it is crowded: keep the first candidate within 70% of the best clearance
+    good = distance >= 0.7 * distance.max(axis=1, keepdims=True)
+    best = good.argmax(axis=1)
+    return candidates[np.arange(len(pairs)), best]
+
+
+def _short(label: str, limit: int = 28) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
 def _padded_range(values: Sequence[float], fraction: float) -> list[float] | None:
     # Fixed from the whole dataset's positions, so filtering never rescales the picture.
     if not values:
@@ -49,6 +80,18 @@ def _padded_range(values: Sequence[float], fraction: float) -> list[float] | Non
     low, high = min(values), max(values)
     pad = max(high - low, 1.0) * fraction
     return [low - pad, high + pad]
+
+
+#: label every node when this few are shown; otherwise only the best connected
+ALL_LABELS_UP_TO = 30
+LABELLED_NODES = 18
+
+
+def _labelled(graph: nx.MultiDiGraph) -> set[str]:
+    if graph.number_of_nodes() <= ALL_LABELS_UP_TO:
+        return set(graph.nodes)
+    ranked = sorted(graph.nodes, key=lambda n: (-graph.degree(n), str(n)))
+    return set(ranked[:LABELLED_NODES])
 
 
 def network_figure(
@@ -62,10 +105,11 @@ def network_figure(
     """Draw ``graph`` at fixed ``positions``.
 
     Positions come from the whole dataset, so a filtered graph keeps its nodes
-    where they were. Every node and every related pair (at the midpoint of its
-    line) has a hover with its sources and a ``customdata`` reference for
-    clicks: ``node:<id>`` or ``pair:<id>|<id>``. ``sources`` maps source ids to
-    short labels for hovers.
+    where they were. Labels are drawn for every node of a small view and for
+    the best-connected nodes of a large one; hovers name every node. Every
+    node and every related pair (at a clear point along its line) has a hover
+    with its sources and a ``customdata`` reference for clicks: ``node:<id>``
+    or ``pair:<id>|<id>``. ``sources`` maps source ids to short labels.
     """
     sources = sources or {}
     by_pair: dict[tuple[str, str], list[tuple[str, str, dict]]] = defaultdict(list)
@@ -78,18 +122,20 @@ def network_figure(
         (x0, y0), (x1, y1) = positions[u], positions[v]
         edge_x += [x0, x1, None]
         edge_y += [y0, y1, None]
+    hover_at = _hover_points(pairs, positions, list(graph.nodes))
     traces: list[go.Scatter] = [
         go.Scatter(x=edge_x, y=edge_y, mode="lines", line={"width": 1, "color": "#9a9a9a"},
                    hoverinfo="skip", showlegend=False, name="relations"),
         go.Scatter(
-            x=[(positions[u][0] + positions[v][0]) / 2 for u, v in pairs],
-            y=[(positions[u][1] + positions[v][1]) / 2 for u, v in pairs],
+            x=hover_at[:, 0].tolist(),
+            y=hover_at[:, 1].tolist(),
             mode="markers", name="relation", showlegend=False,
             customdata=[f"pair:{u}|{v}" for u, v in pairs],
             hovertext=[_pair_hover(graph, p, by_pair[p], sources) for p in pairs], hoverinfo="text",
             marker={"size": 12, "color": "rgba(0,0,0,0)"},
         ),
     ]
+    labelled = _labelled(graph)
     for kind, (colour, symbol, legend_name) in NODE_STYLE.items():
         nodes = [n for n, a in graph.nodes(data=True) if a["kind"] == kind]
         if not nodes:
@@ -101,9 +147,9 @@ def network_figure(
             name=legend_name,
             ids=nodes,
             customdata=[f"node:{n}" for n in nodes],
-            text=[esc(graph.nodes[n]["label"]) for n in nodes],
+            text=[esc(_short(graph.nodes[n]["label"])) if n in labelled else "" for n in nodes],
             textposition="top center",
-            textfont={"size": 11, "color": "#333"},
+            textfont={"size": 10, "color": "#333"},
             hovertext=[_node_hover(graph, n, sources) for n in nodes],
             hoverinfo="text",
             marker={"size": 16, "color": colour, "symbol": symbol, "line": {"width": 1, "color": "#333"}},
