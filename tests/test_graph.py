@@ -74,3 +74,11 @@ def test_neighbourhood_and_ego_network(graph):
     assert neighbourhood(graph, ["elbit"], hops=0) == {"elbit"}
     ego = ego_network(graph, "amir-baram", hops=1)
     assert {"imod", "jwg-defence", "rajesh-kumar-singh"} <= set(ego)
+
+
+def test_umbrella_events_add_only_what_their_parts_do_not_say(small):
+    graph = build_graph(small)
+    umbrella = {(u, v, d["relation"]) for u, v, d in graph.edges(data=True)
+                if d["event"] == "ds-singh-israel-visit-2025-11"}
+    # The visit's own link to the Israeli MoD stays; what the JWG and the calls already say does not repeat.
+    assert umbrella == {("rajesh-kumar-singh", "imod", "visited")}

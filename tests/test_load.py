@@ -147,3 +147,13 @@ def test_empty_collection_file_is_allowed(data_copy):
     (data_copy / "agreements.yaml").write_text("# none yet\n")
     edit_yaml(data_copy / "events.yaml", lambda events: [e.pop("outcomes", None) for e in events])
     assert load_dataset(data_copy).agreements == ()
+
+
+def test_part_of_cycles_are_rejected(data_copy):
+    def cycle(events):
+        events[0]["part_of"] = "jwg-17"  # jwg-17 is already part of this visit
+
+    edit_yaml(data_copy / "events.yaml", cycle)
+    text = "\n".join(problems_of(data_copy))
+    assert "ds-singh-israel-visit-2025-11: part_of: part_of leads back to this event (a cycle)" in text
+    assert "jwg-17: part_of: part_of leads back to this event (a cycle)" in text

@@ -7,6 +7,7 @@ precision, and the ids of the sources behind it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from itertools import combinations
 
@@ -86,12 +87,16 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
             agreement_kind=agreement.kind, country=None, aliases=[], roles=[], sources=list(agreement.sources),
         )
         _add_agreement_edges(graph, agreement)
-    # An umbrella event (a visit made of sessions, calls and tours) adds no edges of its
-    # own: its parts carry the relations, each with its own date and sources.
-    umbrellas = {e.part_of for e in dataset.events if e.part_of}
+    # Parts before the events they belong to, so an umbrella event (a visit made of a
+    # session, calls and tours) only adds what none of its parts already says.
+    parts: dict[str, list[str]] = defaultdict(list)
     for event in dataset.events:
-        if event.id not in umbrellas:
-            _add_event_edges(graph, event)
+        if event.part_of:
+            parts[event.part_of].append(event.id)
+    said: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    for event in sorted(dataset.events, key=lambda e: _depth(dataset, e), reverse=True):
+        covered = set().union(*(said[p] for p in parts[event.id])) if event.id in parts else set()
+        said[event.id] = covered | _add_event_edges(graph, event, covered, pairs=event.id not in parts)
     return graph
 
 
@@ -105,12 +110,29 @@ def _add_agreement_edges(graph: nx.MultiDiGraph, agreement: Agreement) -> None:
                        title=person.title, **common)
 
 
-def _add_event_edges(graph: nx.MultiDiGraph, event: Event) -> None:
+def _depth(dataset: Dataset, event: Event) -> int:
+    """How many umbrella events enclose ``event`` (the loader rejects cycles)."""
+    depth, current = 0, event
+    while current.part_of:
+        current, depth = dataset.event_by_id[current.part_of], depth + 1
+    return depth
+
+
+def _add_event_edges(
+    graph: nx.MultiDiGraph, event: Event, covered: set[tuple[str, str, str]], pairs: bool = True
+) -> set[tuple[str, str, str]]:
+    """Add an event's relations, except those in ``covered``; return every relation it states.
+
+    ``pairs=False`` (umbrella events) skips participant-to-participant links: being on the
+    same multi-day visit does not mean two people met.
+    """
+    stated: set[tuple[str, str, str]] = set()
     common = {"event": event.id, "agreement": None, "context": event.title, "sources": list(event.sources),
               **_date_attrs(event.date)}
 
     def add(source: str, target: str, relation: str, title: str | None = None) -> None:
-        if source != target:
+        stated.add((source, target, relation))
+        if source != target and (source, target, relation) not in covered:
             graph.add_edge(source, target, key=f"{relation}:{event.id}", relation=relation, title=title, **common)
 
     for person in event.participants:
@@ -126,7 +148,7 @@ def _add_event_edges(graph: nx.MultiDiGraph, event: Event) -> None:
         if person.role is ParticipantRole.signatory:
             for agreement in event.outcomes:
                 add(person.actor, agreement, "signed", person.title)
-    for first, second in combinations(event.participants, 2):
+    for first, second in combinations(event.participants if pairs else (), 2):
         add(first.actor, second.actor, "engaged_with")
     if event.kind.value != "visit":  # on a visit, the visited bodies are linked to the visitors instead
         for first, second in combinations(dict.fromkeys(event.organisations), 2):
@@ -134,6 +156,7 @@ def _add_event_edges(graph: nx.MultiDiGraph, event: Event) -> None:
     if event.body:
         for agreement in event.outcomes:
             add(event.body, agreement, "resulted_in")
+    return stated
 
 
 def neighbourhood(graph: nx.MultiDiGraph, node_ids: Iterable[str], hops: int = 1) -> set[str]:

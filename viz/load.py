@@ -212,6 +212,22 @@ def _references(record: BaseModel) -> Iterator[tuple[tuple, str, str]]:
         yield from sources(("conflicts", c, "sources"), conflict.sources)
 
 
+def _part_of_cycles(items: list[tuple[Any, _YamlFile, int]], events: dict[str, Any]) -> list[Problem]:
+    """An event may not be, through ``part_of``, part of itself."""
+    problems = []
+    for record, file, index in items:
+        seen, current = {record.id}, record.part_of
+        while current in events:
+            if current in seen:
+                if current == record.id:
+                    problems.append(Problem(file.label, file.line((index, "part_of")), record.id, "part_of",
+                                            "part_of leads back to this event (a cycle)"))
+                break
+            seen.add(current)
+            current = events[current].part_of
+    return problems
+
+
 def _check_references(records: dict[str, list[tuple[Any, _YamlFile, int]]], unreadable: set[str]) -> list[Problem]:
     """Duplicate ids and dangling references across all collections.
 
@@ -234,6 +250,7 @@ def _check_references(records: dict[str, list[tuple[Any, _YamlFile, int]]], unre
             problems.append(Problem(file.label, file.line((index, "id")), record.id, "id",
                                     "id is already used by an actor (actors and agreements share ids)"))
     known["countries"] = {k: a for k, a in known["actors"].items() if a.kind is ActorKind.country}
+    problems.extend(_part_of_cycles(records["events"], known["events"]))
     for items in records.values():
         for record, file, index in items:
             for path, ref, target in _references(record):
