@@ -84,7 +84,7 @@ def _padded_range(values: Sequence[float], fraction: float) -> list[float] | Non
 
 #: label every node when this few are shown; otherwise only the best connected
 ALL_LABELS_UP_TO = 30
-LABELLED_NODES = 18
+LABELLED_NODES = 12
 
 
 def _labelled(graph: nx.MultiDiGraph) -> set[str]:
@@ -100,7 +100,7 @@ def network_figure(
     *,
     sources: Mapping[str, str] | None = None,
     title: str = "",
-    height: int = 560,
+    height: int = 620,
 ) -> go.Figure:
     """Draw ``graph`` at fixed ``positions``.
 
