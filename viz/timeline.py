@@ -33,6 +33,7 @@ class TimelineEntry:
     actor_ids: frozenset[str]
     sources: tuple[str, ...]
     conflicts: int = 0  # how many source disagreements are recorded
+    topics: tuple[str, ...] = ()
 
 
 def ordinal(number: int) -> str:
@@ -82,6 +83,7 @@ def _entry(dataset: Dataset, event: Event) -> TimelineEntry:
         actor_ids=event_actor_ids(dataset, event),
         sources=event.sources,
         conflicts=len(event.conflicts),
+        topics=event.topics,
     )
 
 
@@ -91,24 +93,28 @@ def timeline_entries(
     kinds: Iterable[str] = (),
     start: dt.date | None = None,
     end: dt.date | None = None,
+    topics: Iterable[str] = (),
 ) -> list[TimelineEntry]:
     """Events sorted by date (undated last), optionally filtered.
 
     - ``org_ids``: keep events involving any of these actors (empty: no filter);
     - ``kinds``: keep events of these kinds (empty: no filter);
+    - ``topics``: keep events with any of these topics (empty: no filter);
     - ``start``/``end``: keep events whose possible dates overlap the window.
       Undated events cannot be placed in a window, so a window excludes them.
 
     >>> [e.label for e in timeline_entries(ds, kinds=["jwg_session"])]  # doctest: +SKIP
     ['17th']
     """
-    orgs, wanted_kinds = set(org_ids), set(kinds)
+    orgs, wanted_kinds, wanted_topics = set(org_ids), set(kinds), set(topics)
     entries = []
     for event in dataset.events:
         entry = _entry(dataset, event)
         if orgs and not orgs & entry.actor_ids:
             continue
         if wanted_kinds and entry.kind not in wanted_kinds:
+            continue
+        if wanted_topics and not wanted_topics & set(entry.topics):
             continue
         if start or end:
             if entry.start is None or entry.end is None:

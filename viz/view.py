@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
@@ -11,12 +11,12 @@ import plotly.graph_objects as go
 from dash import html
 
 from viz.details import details_for, source_labels
+from viz.explore import selection_highlight, table_rows, visible_events, visible_graph
 from viz.figures import network_figure, timeline_figure
-from viz.graph import build_graph, organisation_subgraph
+from viz.graph import build_graph
 from viz.load import Dataset, load_dataset
-from viz.model import EventKind
 from viz.positions import node_positions
-from viz.timeline import timeline_entries
+from viz.state import ViewState, state_to_query
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,12 +28,28 @@ class ViewContext:
     positions: dict[str, tuple[float, float]]
     sources: dict[str, str]
 
+    @cached_property
+    def year_range(self) -> tuple[int, int]:
+        """First and last year any dated event or relation falls in."""
+        years = [int(d[:4]) for _, _, d in self.graph.edges(data="date") if d]
+        years += [int(e.date.start[:4]) for e in self.dataset.events if e.date.start]
+        years += [int(e.date.end[:4]) for e in self.dataset.events if e.date.end]
+        return (min(years), max(years)) if years else (2000, 2000)
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return {n: a["label"] for n, a in self.graph.nodes(data=True)}
+
 
 @dataclasses.dataclass(frozen=True)
 class View:
     network: go.Figure
     timeline: go.Figure
+    table: list[dict]
     summary: str
+    details: html.Div
+    query: str
+    sources_cited: tuple[str, ...]
 
 
 def prepare_context(data_dir: str | Path) -> ViewContext:
@@ -43,32 +59,29 @@ def prepare_context(data_dir: str | Path) -> ViewContext:
     return ViewContext(dataset, graph, node_positions(graph), source_labels(dataset))
 
 
-def build_view(context: ViewContext, org_ids: Sequence[str] = (), jwg_only: bool = False, hops: int = 1) -> View:
-    """Network and timeline for the organisations selected (none selected: everything).
-
-    ``jwg_only`` limits the timeline to JWG sessions.
-    """
-    org_ids = [o for o in org_ids or () if o in context.graph]
-    subgraph = organisation_subgraph(context.graph, org_ids, hops=hops)
-    kinds = [EventKind.jwg_session.value] if jwg_only else []
-    entries = timeline_entries(context.dataset, org_ids=org_ids, kinds=kinds)
+def build_view(context: ViewContext, state: ViewState | None = None) -> View:
+    """Everything the page shows for ``state``: both charts, the table, the details and the URL."""
+    state = state or ViewState()
+    shown = visible_graph(context.graph, context.dataset, state)
+    events = visible_events(context.dataset, state)
+    highlight = selection_highlight(context.dataset, context.graph, state.selected)
     title = context.dataset.meta.title
-    names = [context.graph.nodes[o]["label"] for o in org_ids]
-    scope = f" — {', '.join(names)}" if names else ""
-    events_scope = " (JWG sessions only)" if jwg_only else ""
+    scope = state.describe(context.names)
+    scope = f" — {scope}" if scope else ""
     summary = (
-        f"{subgraph.number_of_nodes()} of {context.graph.number_of_nodes()} actors and agreements, "
-        f"{len(entries)} of {len(context.dataset.events)} events{events_scope}"
+        f"{shown.number_of_nodes()} of {context.graph.number_of_nodes()} actors and agreements, "
+        f"{len(events)} of {len(context.dataset.events)} events"
     )
+    cited = dict.fromkeys(s for e in events for s in e.sources)
+    cited.update(dict.fromkeys(s for _, _, ids in shown.edges(data="sources") for s in ids or ()))
     return View(
-        network=network_figure(subgraph, context.positions, sources=context.sources,
+        network=network_figure(shown, context.positions, sources=context.sources, highlight=highlight.nodes,
                                title=f"{title}: network{scope}"),
-        timeline=timeline_figure(entries, sources=context.sources,
-                                 title=f"{title}: timeline{scope}{events_scope}"),
+        timeline=timeline_figure(events, sources=context.sources, highlight=highlight.events,
+                                 title=f"{title}: timeline{scope}"),
+        table=table_rows(context.dataset, shown, events),
         summary=summary,
+        details=details_for(context.dataset, context.graph, state.selected),
+        query=state_to_query(state),
+        sources_cited=tuple(cited),
     )
-
-
-def clicked_details(context: ViewContext, ref: str | None) -> html.Div:
-    """The details panel for a click reference (see :func:`viz.details.details_for`)."""
-    return details_for(context.dataset, context.graph, ref)

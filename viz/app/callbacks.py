@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from dash import ALL, Dash, Input, Output, ctx
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
-from viz.view import ViewContext, build_view, clicked_details
+from viz.report import render_view_report
+from viz.state import ViewState, controls_from_state, state_from_controls, state_from_query
+from viz.view import ViewContext, build_view
+
+#: the controls that make up the state, in the order the callbacks list them
+CONTROLS = [("org-filter", "value"), ("actor-kind-filter", "value"), ("event-kind-filter", "value"),
+            ("topic-filter", "value"), ("hops", "value"), ("time-window", "value"), ("actor-search", "value"),
+            ("selection", "data")]
+CONTROL_KEYS = ["orgs", "actor_kinds", "event_kinds", "topics", "hops", "years", "focus", "selected"]
 
 
 def _clicked_ref(click: dict | None) -> str | None:
@@ -13,30 +21,119 @@ def _clicked_ref(click: dict | None) -> str | None:
     return ref if isinstance(ref, str) else None
 
 
+def _outputs(duplicate: bool) -> list[Output]:
+    return [Output(cid, prop, allow_duplicate=duplicate) for cid, prop in CONTROLS]
+
+
 def register_callbacks(app: Dash, context: ViewContext) -> None:
-    @app.callback(
-        Output("network-graph", "figure"),
-        Output("timeline-graph", "figure"),
-        Output("view-summary", "children"),
-        Input("org-filter", "value"),
-        Input("jwg-only", "value"),
-        prevent_initial_call=True,
-    )
-    def filter_views(org_ids: list[str] | None, jwg_only: list[str] | None):
-        view = build_view(context, org_ids or [], jwg_only=bool(jwg_only))
-        return view.network, view.timeline, view.summary
+    year_range = context.year_range
+
+    def state_of(*values) -> ViewState:
+        return state_from_controls(**dict(zip(CONTROL_KEYS, values, strict=True)), year_range=year_range)
+
+    def controls_of(state: ViewState) -> list:
+        values = controls_from_state(state, year_range)
+        return [values[key] for key in CONTROL_KEYS]
+
+    @app.callback(*_outputs(False), Input("url", "search"))
+    def open_url(search: str | None):
+        """A shared link reopens its view: the URL sets every control once, on load."""
+        if ctx.triggered_id is None and not search:
+            return [no_update] * len(CONTROLS)
+        return controls_of(state_from_query(search))
+
+    @app.callback(*_outputs(True), Input("reset-filters", "n_clicks"), prevent_initial_call=True)
+    def reset(_clicks: int):
+        return controls_of(ViewState())
+
+    @app.callback(Output("event-kind-filter", "value", allow_duplicate=True), Input("jwg-only", "n_clicks"),
+                  prevent_initial_call=True)
+    def only_jwg_sessions(_clicks: int):
+        return ["jwg_session"]
 
     @app.callback(
-        Output("details", "children"),
-        Input("network-graph", "clickData"),
-        Input("timeline-graph", "clickData"),
-        Input({"type": "jwg-session", "event": ALL}, "n_clicks"),
+        Output("selection", "data", allow_duplicate=True),
+        Input("network-graph", "clickData"), Input("timeline-graph", "clickData"),
+        Input({"type": "jwg-session", "event": ALL}, "n_clicks"), Input("actor-table", "active_cell"),
+        State("actor-table", "derived_viewport_data"),
         prevent_initial_call=True,
     )
-    def show_details(network_click: dict | None, timeline_click: dict | None, _session_clicks: list):
+    def select(network_click, timeline_click, _session_clicks, cell, table_rows):
         trigger = ctx.triggered_id
         if isinstance(trigger, dict):
-            ref = f"event:{trigger['event']}"
-        else:
-            ref = _clicked_ref(network_click if trigger == "network-graph" else timeline_click)
-        return clicked_details(context, ref)
+            return f"event:{trigger['event']}"
+        if trigger == "actor-table":
+            if not cell or not table_rows or cell.get("row") is None or cell["row"] >= len(table_rows):
+                return no_update
+            return f"node:{table_rows[cell['row']]['id']}"
+        ref = _clicked_ref(network_click if trigger == "network-graph" else timeline_click)
+        return ref or no_update
+
+    @app.callback(
+        Output("network-graph", "figure"), Output("timeline-graph", "figure"), Output("actor-table", "data"),
+        Output("view-summary", "children"), Output("details", "children"), Output("url-query", "data"),
+        *[Input(cid, prop) for cid, prop in CONTROLS],
+        prevent_initial_call=True,
+    )
+    def render(*values):
+        view = build_view(context, state_of(*values))
+        return view.network, view.timeline, view.table, view.summary, view.details, view.query
+
+    # Keep the address bar in step without reloading, so the link can be copied at any time.
+    app.clientside_callback(
+        """function(query) {
+            const target = window.location.pathname + (query || "");
+            if (target !== window.location.pathname + window.location.search) {
+                window.history.replaceState(null, "", target);
+            }
+            return window.dash_clientside.no_update;
+        }""",
+        Output("url-sync", "data"), Input("url-query", "data"), prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output("time-window", "value", allow_duplicate=True),
+        Input("timeline-graph", "relayoutData"), prevent_initial_call=True,
+    )
+    def window_from_timeline_zoom(relayout: dict | None):
+        """Zooming or box-selecting on the timeline sets the window (whole years)."""
+        relayout = relayout or {}
+        if relayout.get("xaxis.autorange"):
+            return list(year_range)
+        first, last = relayout.get("xaxis.range[0]"), relayout.get("xaxis.range[1]")
+        if not (isinstance(first, str) and isinstance(last, str)):
+            return no_update
+        low, high = year_range
+        return [min(max(int(first[:4]), low), high), min(max(int(last[:4]), low), high)]
+
+    @app.callback(
+        Output("play-timer", "disabled"), Output("play-timer", "n_intervals"),
+        Output("time-window", "value", allow_duplicate=True),
+        Input("play", "n_clicks"), State("play-timer", "disabled"), prevent_initial_call=True,
+    )
+    def play_or_stop(_clicks: int, stopped: bool):
+        if not stopped:
+            return True, 0, no_update
+        return False, 0, [year_range[0], year_range[0]]
+
+    @app.callback(
+        Output("time-window", "value", allow_duplicate=True), Output("play-timer", "disabled", allow_duplicate=True),
+        Input("play-timer", "n_intervals"), prevent_initial_call=True,
+    )
+    def play_step(step: int):
+        """Each tick shows one more year: everything up to the end of that year."""
+        low, high = year_range
+        last = min(low + (step or 0), high)
+        return [low, last], last >= high
+
+    @app.callback(
+        Output("export-download", "data"), Output("export-status", "children"),
+        Input("export-png", "n_clicks"),
+        State("export-format", "value"), State("export-width", "value"), State("export-height", "value"),
+        *[State(cid, prop) for cid, prop in CONTROLS],
+        prevent_initial_call=True,
+    )
+    def export_view(_clicks: int, fmt: str, width: int | None, height: int | None, *values):
+        report = render_view_report(context, state_of(*values), fmt=fmt or "png",
+                                    width=int(width or 1600), height=int(height or 1800))
+        return dcc.send_bytes(report.content, report.filename), f"saved {report.filename}"

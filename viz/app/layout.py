@@ -1,21 +1,18 @@
-"""The page: header, organisation filter, network and timeline."""
+"""The page: header, filter bar, network, timeline, JWG strip, details, table, export."""
 
 from __future__ import annotations
 
-from dash import dcc, html
+from dash import dash_table, dcc, html
 
 from viz.details import EMPTY_HINT
 from viz.figures import modebar_config
 from viz.figures.timeline import PRECISION_LEGEND
+from viz.model import ActorKind, EventKind
 from viz.timeline import TimelineEntry, jwg_series
 from viz.view import ViewContext, build_view
 
-
-def _date_span(context: ViewContext) -> str:
-    years = sorted({e.date.start[:4] for e in context.dataset.events if e.date.start})
-    if not years:
-        return ""
-    return years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+TABLE_COLUMNS = [("actor", "Actor"), ("kind", "Kind"), ("organisation", "Organisation"),
+                 ("degree", "Relations"), ("events", "Events")]
 
 
 def _session_button(entry: TimelineEntry) -> html.Button:
@@ -30,35 +27,90 @@ def _session_button(entry: TimelineEntry) -> html.Button:
     )
 
 
+def _labelled(label: str, control, html_for: str) -> html.Div:
+    return html.Div([html.Label(label, htmlFor=html_for), control], className="viz-control")
+
+
+def _filters(context: ViewContext) -> html.Section:
+    dataset = context.dataset
+    low, high = context.year_range
+    step = max(1, (high - low) // 8)
+    actor_search = [
+        {"label": a.name + (f" ({', '.join(a.aliases)})" if a.aliases else ""), "value": a.id,
+         "search": " ".join([a.name, *a.aliases])}
+        for a in sorted(dataset.actors, key=lambda a: a.name.lower())
+    ]
+    topics = sorted({t for e in dataset.events for t in e.topics}, key=str.lower)
+    kinds = [{"label": k.value.replace("_", " "), "value": k.value} for k in ActorKind]
+    kinds.append({"label": "agreement", "value": "agreement"})
+    return html.Section(className="viz-filters", children=[
+        _labelled("Find actor", dcc.Dropdown(
+            id="actor-search", options=[{"label": o["label"], "value": o["value"]} for o in actor_search],
+            multi=True, placeholder="Search by name or alias…"), "actor-search"),
+        _labelled("Organisation", dcc.Dropdown(
+            id="org-filter", multi=True, placeholder="All organisations",
+            options=[{"label": f"{a.name} ({a.kind.value.replace('_', ' ')})", "value": a.id}
+                     for a in dataset.organisations()]), "org-filter"),
+        _labelled("Actor kind", dcc.Dropdown(id="actor-kind-filter", options=kinds, multi=True,
+                                             placeholder="All kinds"), "actor-kind-filter"),
+        _labelled("Event kind", dcc.Dropdown(
+            id="event-kind-filter", multi=True, placeholder="All event kinds",
+            options=[{"label": k.value.replace("_", " "), "value": k.value} for k in EventKind]),
+            "event-kind-filter"),
+        _labelled("Topic", dcc.Dropdown(id="topic-filter", options=topics, multi=True, placeholder="All topics"),
+                  "topic-filter"),
+        _labelled("Neighbours within (hops)", dcc.Dropdown(id="hops", options=[0, 1, 2, 3], value=1,
+                                                          clearable=False), "hops"),
+        html.Div(className="viz-buttons", children=[
+            html.Button("Only JWG sessions", id="jwg-only", n_clicks=0),
+            html.Button("Reset", id="reset-filters", n_clicks=0),
+        ]),
+        html.Div(className="viz-window", children=[
+            html.Label("Time window (years)", htmlFor="time-window"),
+            dcc.RangeSlider(id="time-window", min=low, max=high, step=1, value=[low, high],
+                            marks={y: str(y) for y in range(low, high + 1, step)},
+                            tooltip={"placement": "bottom", "always_visible": False}, allowCross=False),
+            html.Button("▶ Play", id="play", n_clicks=0, title="Step through the years: watch the network grow"),
+            dcc.Interval(id="play-timer", interval=1200, disabled=True),
+        ]),
+    ])
+
+
+def _export_bar(context: ViewContext) -> html.Section:
+    return html.Section(className="viz-export", children=[
+        html.Span("Export view:", className="viz-field-label"),
+        dcc.Dropdown(id="export-format", options=["png", "svg", "pdf"], value="png", clearable=False,
+                     className="viz-export-format"),
+        html.Label("width", htmlFor="export-width"),
+        dcc.Input(id="export-width", type="number", min=400, max=4000, value=1600, debounce=True,
+                  style={"width": "150px"}),
+        html.Label("height", htmlFor="export-height"),
+        dcc.Input(id="export-height", type="number", min=400, max=4000, value=1800, debounce=True,
+                  style={"width": "150px"}),
+        html.Button("Export view", id="export-png", n_clicks=0),
+        dcc.Loading(html.Span(id="export-status", role="status"), type="dot"),
+        dcc.Download(id="export-download"),
+    ])
+
+
 def page_layout(context: ViewContext) -> html.Div:
-    """The whole page, with both charts already drawn for the unfiltered view."""
+    """The whole page, with every view already drawn for the unfiltered state."""
     meta = context.dataset.meta
     view = build_view(context)
-    options = [
-        {"label": f"{a.name} ({a.kind.value.replace('_', ' ')})", "value": a.id}
-        for a in context.dataset.organisations()
-    ]
-    facts = [
-        f"{len(context.dataset.actors)} actors",
-        f"{len(context.dataset.events)} events",
-        f"{len(context.dataset.sources)} sources",
-    ]
-    if span := _date_span(context):
-        facts.append(span)
+    low, high = context.year_range
+    facts = [f"{len(context.dataset.actors)} actors", f"{len(context.dataset.events)} events",
+             f"{len(context.dataset.sources)} sources", f"{low}–{high}" if low != high else str(low)]
     return html.Div(className="viz-page", children=[
+        dcc.Location(id="url", refresh=False),
+        dcc.Store(id="selection"),
+        dcc.Store(id="url-query"),
+        dcc.Store(id="url-sync"),
         html.Header(className="viz-header", children=[
             html.H1(meta.title, id="page-title"),
             html.Span(" · ".join(facts), className="viz-facts"),
-        ]),
-        html.Section(className="viz-controls", children=[
-            html.Label("Organisation", htmlFor="org-filter"),
-            dcc.Dropdown(id="org-filter", options=options, value=[], multi=True,
-                         placeholder="All organisations — choose one or more to filter",
-                         className="viz-org-filter"),
-            dcc.Checklist(id="jwg-only", options=[{"label": " Timeline: only JWG sessions", "value": "jwg"}],
-                          value=[], className="viz-jwg-only"),
             html.Span(view.summary, id="view-summary", className="viz-summary", role="status"),
         ]),
+        _filters(context),
         html.Div(className="viz-body", children=[
             html.Main(className="viz-charts", children=[
                 dcc.Graph(id="network-graph", figure=view.network, config=modebar_config(f"{meta.id}-network"),
@@ -71,6 +123,7 @@ def page_layout(context: ViewContext) -> html.Div:
                 ], **{"aria-label": "JWG sessions in series order"}),
                 html.Ul([html.Li(f"{name}: {meaning}") for name, _, meaning in PRECISION_LEGEND],
                         className="viz-precision-key", title="How dates are drawn on the timeline"),
+                _export_bar(context),
             ]),
             html.Aside(className="viz-details-panel", children=[
                 html.H2("Details"),
@@ -78,7 +131,18 @@ def page_layout(context: ViewContext) -> html.Div:
                          **{"aria-live": "polite"}),
             ]),
         ]),
-        html.Footer(className="viz-footer", children=[
-            html.Span(meta.description or ""),
+        html.Section(className="viz-table", children=[
+            html.H2("Actors in view", id="actor-table-title"),
+            dash_table.DataTable(
+                id="actor-table", data=view.table,
+                columns=[{"name": name, "id": key} for key, name in TABLE_COLUMNS],
+                sort_action="native", page_action="none", cell_selectable=True,
+                style_table={"overflowX": "auto", "maxHeight": "420px", "overflowY": "auto"},
+                style_header={"fontWeight": "600", "backgroundColor": "#eef3f8"},
+                style_cell={"textAlign": "left", "fontFamily": "inherit", "padding": "4px 8px"},
+                style_cell_conditional=[{"if": {"column_id": c}, "width": "90px", "textAlign": "right"}
+                                        for c in ("degree", "events")],
+            ),
         ]),
+        html.Footer(className="viz-footer", children=[html.Span(meta.description or "")]),
     ])

@@ -74,11 +74,10 @@ def _short(label: str, limit: int = 28) -> str:
 
 
 def _padded_range(values: Sequence[float], fraction: float) -> list[float] | None:
-    # Fixed from the whole dataset's positions, so filtering never rescales the picture.
     if not values:
         return None
     low, high = min(values), max(values)
-    pad = max(high - low, 1.0) * fraction
+    pad = max(high - low, 0.25) * fraction + 0.02
     return [low - pad, high + pad]
 
 
@@ -101,15 +100,18 @@ def network_figure(
     sources: Mapping[str, str] | None = None,
     title: str = "",
     height: int = 620,
+    highlight: frozenset[str] | None = None,
 ) -> go.Figure:
     """Draw ``graph`` at fixed ``positions``.
 
     Positions come from the whole dataset, so a filtered graph keeps its nodes
-    where they were. Labels are drawn for every node of a small view and for
+    where they were; the axes frame the nodes shown. Labels are drawn for every node of a small view and for
     the best-connected nodes of a large one; hovers name every node. Every
     node and every related pair (at a clear point along its line) has a hover
     with its sources and a ``customdata`` reference for clicks: ``node:<id>``
     or ``pair:<id>|<id>``. ``sources`` maps source ids to short labels.
+    ``highlight`` (a selection) keeps those nodes and the lines between them
+    bright and dims the rest.
     """
     sources = sources or {}
     by_pair: dict[tuple[str, str], list[tuple[str, str, dict]]] = defaultdict(list)
@@ -123,8 +125,19 @@ def network_figure(
         edge_x += [x0, x1, None]
         edge_y += [y0, y1, None]
     hover_at = _hover_points(pairs, positions, list(graph.nodes))
+    # Frame the nodes shown: positions never change, the view zooms to what is left.
+    frame = list(graph.nodes) or list(positions)
+    lit_x: list[float | None] = []
+    lit_y: list[float | None] = []
+    if highlight is not None:
+        for u, v in pairs:
+            if u in highlight and v in highlight:
+                (x0, y0), (x1, y1) = positions[u], positions[v]
+                lit_x += [x0, x1, None]
+                lit_y += [y0, y1, None]
     traces: list[go.Scatter] = [
         go.Scatter(x=edge_x, y=edge_y, mode="lines", line={"width": 1, "color": "#9a9a9a"},
+                   opacity=1.0 if highlight is None else 0.3,
                    hoverinfo="skip", showlegend=False, name="relations"),
         go.Scatter(
             x=hover_at[:, 0].tolist(),
@@ -135,6 +148,9 @@ def network_figure(
             marker={"size": 12, "color": "rgba(0,0,0,0)"},
         ),
     ]
+    if lit_x:
+        traces.append(go.Scatter(x=lit_x, y=lit_y, mode="lines", line={"width": 2.5, "color": "#333"},
+                                 hoverinfo="skip", showlegend=False, name="selected relations"))
     labelled = _labelled(graph)
     for kind, (colour, symbol, legend_name) in NODE_STYLE.items():
         nodes = [n for n, a in graph.nodes(data=True) if a["kind"] == kind]
@@ -152,15 +168,16 @@ def network_figure(
             textfont={"size": 10, "color": "#333"},
             hovertext=[_node_hover(graph, n, sources) for n in nodes],
             hoverinfo="text",
-            marker={"size": 16, "color": colour, "symbol": symbol, "line": {"width": 1, "color": "#333"}},
+            marker={"size": 16, "color": colour, "symbol": symbol, "line": {"width": 1, "color": "#333"},
+                    "opacity": 1.0 if highlight is None else [1.0 if n in highlight else 0.2 for n in nodes]},
         ))
     fig = go.Figure(traces)
     fig.update_layout(
         **base_layout(title, height, top=70),
         legend={"title": {"text": "kind "}, "orientation": "h", "x": 0.0, "y": 1.02, "yanchor": "bottom",
                 "xanchor": "left", "bgcolor": "rgba(255,255,255,0.85)"},
-        xaxis={"visible": False, "range": _padded_range([p[0] for p in positions.values()], 0.12)},
-        yaxis={"visible": False, "range": _padded_range([p[1] for p in positions.values()], 0.06)},
+        xaxis={"visible": False, "range": _padded_range([positions[n][0] for n in frame], 0.12)},
+        yaxis={"visible": False, "range": _padded_range([positions[n][1] for n in frame], 0.06)},
         hovermode="closest",
         uirevision="network",
     )

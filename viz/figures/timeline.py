@@ -55,7 +55,12 @@ def _marker_x(entry: TimelineEntry) -> dt.date:
     return entry.start if entry.precision == "day" else entry.start + (entry.end - entry.start) / 2
 
 
-def _lane_traces(kind: str, rows: list[TimelineEntry], sources: Mapping[str, str]) -> list[go.Scatter]:
+def _opacity(rows: Sequence[TimelineEntry], highlight: frozenset[str] | None) -> float | list[float]:
+    return 1.0 if highlight is None else [1.0 if e.event_id in highlight else 0.25 for e in rows]
+
+
+def _lane_traces(kind: str, rows: list[TimelineEntry], sources: Mapping[str, str],
+                 highlight: frozenset[str] | None) -> list[go.Scatter]:
     lane = kind.replace("_", " ")
     colour = EVENT_COLOURS.get(kind, "#000000")
     traces = []
@@ -75,7 +80,8 @@ def _lane_traces(kind: str, rows: list[TimelineEntry], sources: Mapping[str, str
         text=[esc(e.label or "") for e in rows], textposition="top center", textfont={"size": 12, "color": "#222"},
         hovertext=[_event_hover(e, sources) for e in rows], hoverinfo="text",
         marker={"size": 14, "color": colour, "line": {"width": 2, "color": colour},
-                "symbol": ["circle" if e.precision == "day" else "circle-open" for e in rows]},
+                "symbol": ["circle" if e.precision == "day" else "circle-open" for e in rows],
+                "opacity": _opacity(rows, highlight)},
         xaxis="x", yaxis="y"))
     return traces
 
@@ -87,11 +93,13 @@ def timeline_figure(
     title: str = "",
     height: int = 320,
     lanes: Iterable[str] = KIND_ORDER,
+    highlight: frozenset[str] | None = None,
 ) -> go.Figure:
     """Events on a date axis, one lane per event kind; numbered sessions labelled.
 
     Markers carry ``customdata`` ``event:<id>`` for clicks. ``sources`` maps
-    source ids to short labels for hovers.
+    source ids to short labels for hovers. ``highlight`` (a selection) keeps
+    those events bright and dims the rest.
     """
     sources = sources or {}
     lanes = list(lanes)
@@ -102,7 +110,7 @@ def timeline_figure(
     for kind in lanes:
         rows = [e for e in dated if e.kind == kind]
         if rows:
-            fig.add_traces(_lane_traces(kind, rows, sources))
+            fig.add_traces(_lane_traces(kind, rows, sources, highlight))
         loose = [e for e in undated if e.kind == kind]
         if loose:
             fig.add_trace(go.Scatter(
@@ -111,7 +119,7 @@ def timeline_figure(
                 text=[esc(e.label or "") for e in loose], textposition="top center",
                 hovertext=[_event_hover(e, sources) for e in loose], hoverinfo="text",
                 marker={"size": 13, "symbol": "diamond-open", "color": EVENT_COLOURS.get(kind, "#000"),
-                        "line": {"width": 2}},
+                        "line": {"width": 2}, "opacity": _opacity(loose, highlight)},
             ), row=1, col=2)
     for name, symbol, _ in PRECISION_LEGEND:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
@@ -124,7 +132,8 @@ def timeline_figure(
         xaxis={"type": "date", "showgrid": True, "gridcolor": "#eee", "range": _date_range(dated)},
         xaxis2={"range": [-0.7, max(most_undated, 1) - 0.3], "showticklabels": False, "showgrid": False,
                 "zeroline": False, "title": {"text": "undated", "font": {"size": 11}}, "fixedrange": True},
-        yaxis={"type": "category", "categoryorder": "array", "categoryarray": lane_names[::-1],
+        dragmode="zoom",
+        yaxis={"type": "category", "fixedrange": True, "categoryorder": "array", "categoryarray": lane_names[::-1],
                "range": [-0.5, len(lane_names) - 0.2], "showgrid": True, "gridcolor": "#f2f2f2"},
     )
     if not entries:
