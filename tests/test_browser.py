@@ -11,6 +11,7 @@ EVENTS = "#timeline-graph .scatterlayer .trace .points path.point"
 NODES = "#network-graph .scatterlayer .trace path.point"
 # Node traces are the ones with ids (the relation hover points have none); DOM traces follow data order.
 COUNT_NODES = """() => { const gd = document.querySelector('#network-graph .js-plotly-plot');
+    if (!gd || !gd.data) return -1;
     const traces = document.querySelectorAll('#network-graph .scatterlayer .trace'); let n = 0;
     gd.data.forEach((t, i) => { if (t.ids && traces[i]) n += traces[i].querySelectorAll('path.point').length; });
     return n; }"""

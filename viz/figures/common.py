@@ -48,7 +48,8 @@ def brief_sources(ids: Sequence[str], labels: Mapping[str, str], limit: int = 3)
 
 def base_layout(title: str, height: int, top: int = 40) -> dict:
     return {
-        "title": {"text": esc(title), "x": 0.01, "font": {"size": 16}},
+        "title": {"text": esc(title), "x": 0.01, "y": 0.995, "yref": "container", "yanchor": "top",
+                  "font": {"size": 16}},
         "height": height,
         "margin": {"l": 10, "r": 10, "t": top, "b": 10},
         "paper_bgcolor": "white",

@@ -173,8 +173,8 @@ def network_figure(
         ))
     fig = go.Figure(traces)
     fig.update_layout(
-        **base_layout(title, height, top=70),
-        legend={"title": {"text": "kind "}, "orientation": "h", "x": 0.0, "y": 1.02, "yanchor": "bottom",
+        **base_layout(title, height, top=76),
+        legend={"title": {"text": "kind "}, "orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom",
                 "xanchor": "left", "bgcolor": "rgba(255,255,255,0.85)"},
         xaxis={"visible": False, "range": _padded_range([positions[n][0] for n in frame], 0.12)},
         yaxis={"visible": False, "range": _padded_range([positions[n][1] for n in frame], 0.06)},

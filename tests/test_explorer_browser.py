@@ -1,0 +1,202 @@
+"""The explorer in headless Chromium: one test per capability of the explorer issue."""
+
+import struct
+
+import pytest
+from test_browser import choose_organisation, count_nodes, network_point_box, wait_for_details, wait_for_nodes
+
+from viz.explore import visible_events, visible_graph
+from viz.state import ViewState, state_from_query
+from viz.view import prepare_context
+
+pytestmark = pytest.mark.browser
+
+EVENTS = "#timeline-graph .scatterlayer .trace .points path.point"
+
+
+@pytest.fixture(scope="module")
+def context(dataset):
+    return prepare_context(dataset.path)
+
+
+def expected_nodes(context, state: ViewState) -> int:
+    return visible_graph(context.graph, context.dataset, state).number_of_nodes()
+
+
+def wait_for_events(page, count: int) -> None:
+    page.wait_for_function(f"(n) => document.querySelectorAll('{EVENTS}').length === n", arg=count,
+                           polling=100, timeout=15_000)
+
+
+def pick(page, dropdown: str, text: str) -> None:
+    page.click(f"#{dropdown}")
+    page.fill(".dash-dropdown-search", text)
+    page.click(f".dash-dropdown-option:has-text('{text}')")
+    page.keyboard.press("Escape")
+
+
+def set_years(page, first: int, last: int) -> None:
+    """Type the window's years into the slider's boxes; wait for each to reach the address bar."""
+    for selector, expect in ((".dash-range-slider-min-input", f"from={first}-01-01"),
+                             (".dash-range-slider-max-input", f"to={last}-12-31")):
+        box = page.locator(f"#time-window {selector}")
+        box.fill(expect[-10:-6])
+        box.press("Tab")
+        page.wait_for_function("(s) => window.location.search.includes(s)", arg=expect, polling=100,
+                               timeout=10_000)
+
+
+def test_filters_kind_event_topic_hops_and_reset(page, context, output_dir):
+    page.wait_for_selector(EVENTS)
+    pick(page, "actor-kind-filter", "company")
+    wait_for_nodes(page, expected_nodes(context, ViewState(actor_kinds=("company",))))
+    pick(page, "event-kind-filter", "visit")
+    state = ViewState(actor_kinds=("company",), event_kinds=("visit",))
+    wait_for_nodes(page, expected_nodes(context, state))
+    wait_for_events(page, len(visible_events(context.dataset, state)))
+    page.click("#reset-filters")
+    wait_for_nodes(page, context.graph.number_of_nodes())
+
+    pick(page, "topic-filter", "Atmanirbhar Bharat")
+    wait_for_events(page, len(visible_events(context.dataset, ViewState(topics=("Atmanirbhar Bharat",)))))
+    page.click("#reset-filters")
+
+    choose_organisation(page, "Elbit Systems")
+    wait_for_nodes(page, expected_nodes(context, ViewState(orgs=("elbit",))))
+    pick(page, "hops", "2")
+    wait_for_nodes(page, expected_nodes(context, ViewState(orgs=("elbit",), hops=2)))
+    assert expected_nodes(context, ViewState(orgs=("elbit",), hops=2)) > expected_nodes(
+        context, ViewState(orgs=("elbit",)))
+    page.screenshot(path=output_dir / "explorer-elbit-2-hops.png", full_page=True)
+
+
+def test_time_window_and_play(page, context, output_dir):
+    page.wait_for_selector(EVENTS)
+    set_years(page, 2021, 2025)
+    window = state_from_query("?from=2021&to=2025")
+    wait_for_nodes(page, expected_nodes(context, window))
+    wait_for_events(page, len(visible_events(context.dataset, window)))
+    assert "2021-01-01 – 2025-12-31" in page.inner_text("#network-graph")
+
+    page.click("#play")  # steps from the first year, one year a tick
+    first = context.year_range[0]
+    wait_for_nodes(page, expected_nodes(context, state_from_query(f"?from={first}&to={first}")))
+    page.wait_for_function("document.querySelector('#time-window .dash-range-slider-max-input').value >= "
+                           f"'{first + 2}'", polling=100, timeout=15_000)
+    sizes = [count_nodes(page)]
+    page.wait_for_timeout(1500)
+    sizes.append(count_nodes(page))
+    assert sizes[1] >= sizes[0]  # the network only grows as the window widens
+    page.click("#play")  # stop
+    page.screenshot(path=output_dir / "explorer-play.png", full_page=True)
+
+
+def test_timeline_zoom_sets_the_window(page, context):
+    page.wait_for_selector(EVENTS)
+    drag = page.locator("#timeline-graph .nsewdrag").first
+    drag.scroll_into_view_if_needed()
+    box = drag.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.62, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.97, y + 5, steps=8)
+    page.mouse.up()
+    page.wait_for_function("document.querySelector('#time-window .dash-range-slider-min-input').value !== "
+                           f"'{context.year_range[0]}'", polling=100, timeout=10_000)
+    first = int(page.input_value("#time-window .dash-range-slider-min-input"))
+    assert context.year_range[0] < first <= context.year_range[1]
+
+
+def test_linked_selection(page, context):
+    page.wait_for_selector(EVENTS)
+    box = network_point_box(page, "node:amir-eshel")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_for_details(page, "Amir Eshel")
+    # The timeline lights up Eshel's events and dims the rest.
+    lit = page.evaluate("""() => { const out = [];
+        document.querySelector('#timeline-graph .js-plotly-plot').data.forEach(t => {
+          const o = (t.marker || {}).opacity; if (!t.customdata || !Array.isArray(o)) return;
+          t.customdata.forEach((ref, i) => { if (o[i] === 1) out.push(ref); }); });
+        return out; }""")
+    assert "event:jwg-15" in lit and "event:jwg-17" not in lit
+    page.wait_for_timeout(400)  # two clicks within Plotly's 300 ms doubleClickDelay are a double-click
+    label = page.locator("#timeline-graph .textpoint", has_text="17th")
+    tb = label.bounding_box()
+    page.mouse.click(tb["x"] + tb["width"] / 2, tb["y"] + tb["height"] + 8)
+    wait_for_details(page, "17th India–Israel JWG")
+    lit_nodes = page.evaluate("""() => { const out = [];
+        document.querySelector('#network-graph .js-plotly-plot').data.forEach(t => {
+          const o = (t.marker || {}).opacity; if (!t.ids || !Array.isArray(o)) return;
+          t.ids.forEach((id, i) => { if (o[i] === 1) out.push(id); }); });
+        return out; }""")
+    assert {"rajesh-kumar-singh", "amir-baram", "mou-defence-cooperation-2025"} <= set(lit_nodes)
+    assert "amir-eshel" not in lit_nodes
+
+
+def test_actor_search_focuses_the_network(page, context):
+    page.wait_for_selector(EVENTS)
+    pick(page, "actor-search", "IMoD")  # an alias of the Israel Ministry of Defence
+    wait_for_nodes(page, expected_nodes(context, ViewState(focus=("imod",))))
+    assert count_nodes(page) < context.graph.number_of_nodes()
+
+
+def test_url_round_trip(page, browser, live_app, context):
+    page.wait_for_selector(EVENTS)
+    choose_organisation(page, "Rafael Advanced Defense Systems")
+    set_years(page, 2015, 2018)
+    url = page.url
+    assert "org=rafael" in url and "to=2018-12-31" in url
+    summary = page.inner_text("#view-summary")
+    other = browser.new_page(viewport={"width": 1400, "height": 1000})
+    other.goto(url)
+    state = state_from_query(url.split("?", 1)[1])
+    wait_for_nodes(other, expected_nodes(context, state))
+    other.wait_for_function("(s) => document.querySelector('#view-summary').innerText === s", arg=summary,
+                            polling=100, timeout=10_000)
+    other.close()
+
+
+def test_table_is_synced_sortable_and_keyboard_navigable(page, context):
+    page.wait_for_selector("#actor-table td")
+    rows = "#actor-table tbody tr:has(td)"
+    assert page.locator(rows).count() == len(context.dataset.actors)
+    choose_organisation(page, "Elbit Systems")
+    shown = visible_graph(context.graph, context.dataset, ViewState(orgs=("elbit",)))
+    actors = [n for n in shown if n in context.dataset.actor_by_id]
+    page.wait_for_function(f"document.querySelectorAll('{rows}').length === {len(actors)}", polling=100,
+                           timeout=10_000)
+    page.click("#actor-table th[data-dash-column='actor'] .column-header--sort")
+    names = page.locator(f"{rows} td[data-dash-column='actor']").all_inner_texts()
+    assert names == sorted(names, key=str.lower) or names == sorted(names)
+    page.click(f"{rows} >> nth=0 >> td[data-dash-column='actor']")
+    wait_for_details(page, names[0])
+    page.keyboard.press("ArrowDown")
+    wait_for_details(page, names[1])
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_export_view_png_svg_pdf(page, output_dir):
+    page.wait_for_selector(EVENTS)
+    choose_organisation(page, "Rafael Advanced Defense Systems")
+    for field, value in (("#export-width", "1200"), ("#export-height", "1500")):
+        page.fill(field, value)
+        page.press(field, "Tab")
+    with page.expect_download(timeout=60_000) as info:
+        page.click("#export-png")
+    download = info.value
+    assert download.suggested_filename == "india-israel-view-rafael-advanced-defense-systems.png"
+    target = output_dir / download.suggested_filename
+    download.save_as(target)
+    data = target.read_bytes()
+    assert len(data) > 10_000 and png_size(data) == (1200, 1500)
+    for fmt, magic in (("svg", b"<svg"), ("pdf", b"%PDF")):
+        pick(page, "export-format", fmt)
+        with page.expect_download(timeout=60_000) as info:
+            page.click("#export-png")
+        saved = output_dir / info.value.suggested_filename
+        info.value.save_as(saved)
+        assert saved.suffix == f".{fmt}" and magic in saved.read_bytes()[:200]
