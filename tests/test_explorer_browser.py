@@ -200,3 +200,29 @@ def test_export_view_png_svg_pdf(page, output_dir):
         saved = output_dir / info.value.suggested_filename
         info.value.save_as(saved)
         assert saved.suffix == f".{fmt}" and magic in saved.read_bytes()[:200]
+
+
+def test_shortest_path_is_drawn_with_its_events(page, context):
+    page.wait_for_selector(EVENTS)
+    pick(page, "path-from", "Rafael Advanced Defense Systems")
+    pick(page, "path-to", "Ajay Kumar")
+    page.wait_for_function("document.querySelector('#analysis').innerText.includes('Shortest paths')",
+                           polling=100, timeout=10_000)
+    names = page.evaluate("document.querySelector('#network-graph .js-plotly-plot').data.map(t => t.name)")
+    assert "shortest path" in names
+    analysis = page.inner_text("#analysis")
+    assert "Rafael Advanced Defense Systems →" in analysis and "Brokers" in analysis
+    assert page.locator("#analysis .viz-paths a").count() > 0  # every hop cites its sources
+
+
+def test_data_download_menu(page, dataset, output_dir):
+    import networkx as nx
+
+    page.wait_for_selector(EVENTS)
+    choose_organisation(page, "Elbit Systems")
+    with page.expect_download(timeout=30_000) as info:
+        page.click("#export-data")
+    target = output_dir / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.name == "india-israel-view.graphml"
+    assert 0 < nx.read_graphml(target).number_of_nodes() < len(dataset.actors)

@@ -17,6 +17,10 @@ from viz.load import DatasetError, load_dataset
 EXIT_INVALID = 2
 
 
+class UsageError(Exception):
+    """A command-line value that cannot be used (printed, exit 2)."""
+
+
 def _validate(args: argparse.Namespace) -> int:
     from viz.info import unsourced_facts
 
@@ -53,6 +57,56 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _filtered(args: argparse.Namespace):
+    from viz.explore import visible_events, visible_graph
+    from viz.state import ViewState, parse_date
+    from viz.view import prepare_context
+
+    context = prepare_context(args.data)
+    state = ViewState(orgs=tuple(args.org or ()), start=parse_date(args.date_from),
+                      end=parse_date(args.date_to, end=True))
+    unknown = [o for o in state.orgs if o not in context.graph]
+    if unknown:
+        raise UsageError(f"unknown organisation id(s): {', '.join(unknown)}")
+    for flag, text, value in (("--from", args.date_from, state.start), ("--to", args.date_to, state.end)):
+        if text and value is None:
+            raise UsageError(f"{flag} {text!r} is not a date like 2021, 2021-10 or 2021-10-27")
+    return context, state, visible_graph(context.graph, context.dataset, state), visible_events(
+        context.dataset, state)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from viz.interop import export_graph
+    from viz.report import ExportError
+
+    context, state, graph, events = _filtered(args)
+    try:
+        if args.what == "graph":
+            written = export_graph(args.format, args.out, graph, context.dataset, events)
+        else:
+            written = [_export_chart(args, context, state)]
+    except (ExportError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    for path in written:
+        print(path)
+    return 0
+
+
+def _export_chart(args: argparse.Namespace, context, state) -> Path:
+    from viz.interop import atomic_write
+    from viz.report import render_figure, render_view_report
+    from viz.view import build_view
+
+    if args.what == "view":
+        content = render_view_report(context, state, args.format, args.width, args.height, args.scale).content
+    else:
+        view = build_view(context, state)
+        figure = view.network if args.what == "network" else view.timeline
+        content = render_figure(figure, args.format, args.width, args.height, args.scale)
+    return atomic_write(args.out, content)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="viz", description="Sourced event-timeline and relationship visualiser.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -74,15 +128,34 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", default=8050, type=int)
     serve.add_argument("--debug", action="store_true", help="Dash debug mode (never on a shared host)")
     serve.set_defaults(handler=_serve)
+
+    export = commands.add_parser("export", help="export charts (png/svg/pdf) or data (graphml, gexf, ...)")
+    export.add_argument("what", choices=["network", "timeline", "view", "graph"])
+    export.add_argument("--format", required=True,
+                        choices=["png", "svg", "pdf", "graphml", "gexf", "json", "csv", "timelinejs", "ftm"])
+    export.add_argument("--out", required=True, type=Path, help="file to write (a folder for csv)")
+    export.add_argument("--data", default=default, type=Path, help="dataset folder")
+    export.add_argument("--org", action="append", help="organisation id to filter by (repeatable)")
+    export.add_argument("--from", dest="date_from", help="window start: 2021, 2021-10 or 2021-10-27")
+    export.add_argument("--to", dest="date_to", help="window end")
+    export.add_argument("--width", type=int, default=1600)
+    export.add_argument("--height", type=int, default=1000)
+    export.add_argument("--scale", type=float, default=1.0)
+    export.set_defaults(handler=_export)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "export":
+        charts, data = {"png", "svg", "pdf"}, {"graphml", "gexf", "json", "csv", "timelinejs", "ftm"}
+        if (args.what == "graph") != (args.format in data) or (args.what != "graph" and args.format not in charts):
+            parser.error(f"'viz export {args.what}' takes --format "
+                         f"{'graphml|gexf|json|csv|timelinejs|ftm' if args.what == 'graph' else 'png|svg|pdf'}")
     try:
         return args.handler(args)
-    except DatasetError as exc:
+    except (DatasetError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
 

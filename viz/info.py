@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from viz.graph import build_graph
 from viz.load import Dataset
 from viz.model import EventKind
 
@@ -35,7 +36,8 @@ def unsourced_facts(dataset: Dataset) -> list[str]:
 
 
 def dataset_info(dataset: Dataset) -> dict[str, int | str]:
-    """Counts of a dataset's records, JWG sessions and unsourced facts."""
+    """Counts of a dataset's records, JWG sessions, unsourced facts and graph size."""
+    graph = build_graph(dataset)
     return {
         "dataset": dataset.meta.id,
         "title": dataset.meta.title,
@@ -45,4 +47,6 @@ def dataset_info(dataset: Dataset) -> dict[str, int | str]:
         "jwg_sessions": sum(e.kind is EventKind.jwg_session for e in dataset.events),
         "sources": len(dataset.sources),
         "facts_without_source": len(unsourced_facts(dataset)),
+        "graph_nodes": graph.number_of_nodes(),
+        "graph_edges": graph.number_of_edges(),
     }

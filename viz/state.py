@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlencode
 from viz.model import partial_date_bounds
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 _REF = re.compile(r"^(node|event|pair):[A-Za-z0-9._|-]{1,250}$")
 MAX_HOPS = 3
 
@@ -31,6 +32,8 @@ class ViewState:
     end: dt.date | None = None
     focus: tuple[str, ...] = ()  # actors found with the search box
     selected: str | None = None  # "node:<id>", "event:<id>" or "pair:<id>|<id>"
+    path_from: str | None = None  # shortest paths between two actors
+    path_to: str | None = None
 
     @property
     def has_filters(self) -> bool:
@@ -75,6 +78,10 @@ def state_to_query(state: ViewState) -> str:
         pairs.append(("to", state.end.isoformat()))
     if state.selected:
         pairs.append(("sel", state.selected))
+    if state.path_from:
+        pairs.append(("path_from", state.path_from))
+    if state.path_to:
+        pairs.append(("path_to", state.path_to))
     return f"?{urlencode(pairs)}" if pairs else ""
 
 
@@ -98,7 +105,12 @@ def state_from_query(query: str | None) -> ViewState:
         start=parse_date(one("from")), end=parse_date(one("to"), end=True),
         focus=many("find"),
         selected=selected if selected and _REF.match(selected) else None,
+        path_from=_id_or_none(one("path_from")), path_to=_id_or_none(one("path_to")),
     )
+
+
+def _id_or_none(value: str | None) -> str | None:
+    return value if value and _ID.match(value) else None
 
 
 def state_from_controls(
@@ -112,6 +124,8 @@ def state_from_controls(
     year_range: tuple[int, int],
     focus: list[str] | None,
     selected: str | None,
+    path_from: str | None = None,
+    path_to: str | None = None,
 ) -> ViewState:
     """The state the page's controls describe. A year slider at its full range means no window."""
     start = end = None
@@ -125,6 +139,7 @@ def state_from_controls(
         orgs=tuple(orgs or ()), actor_kinds=tuple(actor_kinds or ()), event_kinds=tuple(event_kinds or ()),
         topics=tuple(topics or ()), hops=hop_count, start=start, end=end, focus=tuple(focus or ()),
         selected=selected if selected and _REF.match(selected) else None,
+        path_from=_id_or_none(path_from), path_to=_id_or_none(path_to),
     )
 
 
@@ -134,4 +149,5 @@ def controls_from_state(state: ViewState, year_range: tuple[int, int]) -> dict:
     years = [max(low, state.start.year) if state.start else low, min(high, state.end.year) if state.end else high]
     return {"orgs": list(state.orgs), "actor_kinds": list(state.actor_kinds),
             "event_kinds": list(state.event_kinds), "topics": list(state.topics), "hops": state.hops,
-            "years": years, "focus": list(state.focus), "selected": state.selected}
+            "years": years, "focus": list(state.focus), "selected": state.selected,
+            "path_from": state.path_from, "path_to": state.path_to}

@@ -10,6 +10,8 @@ import networkx as nx
 import plotly.graph_objects as go
 from dash import html
 
+from viz.analysis_panel import analysis_panel
+from viz.analytics import shortest_paths
 from viz.details import details_for, source_labels
 from viz.explore import selection_highlight, table_rows, visible_events, visible_graph
 from viz.figures import network_figure, timeline_figure
@@ -50,6 +52,7 @@ class View:
     details: html.Div
     query: str
     sources_cited: tuple[str, ...]
+    analysis: html.Div
 
 
 def prepare_context(data_dir: str | Path) -> ViewContext:
@@ -72,11 +75,13 @@ def build_view(context: ViewContext, state: ViewState | None = None) -> View:
         f"{shown.number_of_nodes()} of {context.graph.number_of_nodes()} actors and agreements, "
         f"{len(events)} of {len(context.dataset.events)} events"
     )
+    paths = shortest_paths(shown, state.path_from, state.path_to) if state.path_from and state.path_to else []
+    path_pairs = frozenset(frozenset((h.source, h.target)) for path in paths for h in path)
     cited = dict.fromkeys(s for e in events for s in e.sources)
     cited.update(dict.fromkeys(s for _, _, ids in shown.edges(data="sources") for s in ids or ()))
     return View(
         network=network_figure(shown, context.positions, sources=context.sources, highlight=highlight.nodes,
-                               title=f"{title}: network{scope}"),
+                               path=path_pairs, title=f"{title}: network{scope}"),
         timeline=timeline_figure(events, sources=context.sources, highlight=highlight.events,
                                  title=f"{title}: timeline{scope}"),
         table=table_rows(context.dataset, shown, events),
@@ -84,4 +89,5 @@ def build_view(context: ViewContext, state: ViewState | None = None) -> View:
         details=details_for(context.dataset, context.graph, state.selected),
         query=state_to_query(state),
         sources_cited=tuple(cited),
+        analysis=analysis_panel(context.dataset, shown, paths, (state.path_from, state.path_to)),
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
+from viz.explore import visible_events, visible_graph
+from viz.interop import export_bytes
 from viz.report import render_view_report
 from viz.state import ViewState, controls_from_state, state_from_controls, state_from_query
 from viz.view import ViewContext, build_view
@@ -11,8 +13,9 @@ from viz.view import ViewContext, build_view
 #: the controls that make up the state, in the order the callbacks list them
 CONTROLS = [("org-filter", "value"), ("actor-kind-filter", "value"), ("event-kind-filter", "value"),
             ("topic-filter", "value"), ("hops", "value"), ("time-window", "value"), ("actor-search", "value"),
-            ("selection", "data")]
-CONTROL_KEYS = ["orgs", "actor_kinds", "event_kinds", "topics", "hops", "years", "focus", "selected"]
+            ("selection", "data"), ("path-from", "value"), ("path-to", "value")]
+CONTROL_KEYS = ["orgs", "actor_kinds", "event_kinds", "topics", "hops", "years", "focus", "selected",
+                "path_from", "path_to"]
 
 
 def _clicked_ref(click: dict | None) -> str | None:
@@ -72,12 +75,13 @@ def register_callbacks(app: Dash, context: ViewContext) -> None:
     @app.callback(
         Output("network-graph", "figure"), Output("timeline-graph", "figure"), Output("actor-table", "data"),
         Output("view-summary", "children"), Output("details", "children"), Output("url-query", "data"),
+        Output("analysis", "children"),
         *[Input(cid, prop) for cid, prop in CONTROLS],
         prevent_initial_call=True,
     )
     def render(*values):
         view = build_view(context, state_of(*values))
-        return view.network, view.timeline, view.table, view.summary, view.details, view.query
+        return view.network, view.timeline, view.table, view.summary, view.details, view.query, view.analysis
 
     # Keep the address bar in step without reloading, so the link can be copied at any time.
     app.clientside_callback(
@@ -137,3 +141,16 @@ def register_callbacks(app: Dash, context: ViewContext) -> None:
         report = render_view_report(context, state_of(*values), fmt=fmt or "png",
                                     width=int(width or 1600), height=int(height or 1800))
         return dcc.send_bytes(report.content, report.filename), f"saved {report.filename}"
+
+    @app.callback(
+        Output("data-download", "data"), Input("export-data", "n_clicks"),
+        State("data-format", "value"), State("data-scope", "value"),
+        *[State(cid, prop) for cid, prop in CONTROLS],
+        prevent_initial_call=True,
+    )
+    def download_data(_clicks: int, fmt: str, scope: str, *values):
+        state = ViewState() if scope == "all" else state_of(*values)
+        graph = visible_graph(context.graph, context.dataset, state)
+        content, suffix = export_bytes(fmt, graph, context.dataset, visible_events(context.dataset, state))
+        name = f"{context.dataset.meta.id}-{'all' if scope == 'all' else 'view'}.{suffix}"
+        return dcc.send_bytes(content, name)

@@ -93,6 +93,31 @@ def _export_bar(context: ViewContext) -> html.Section:
     ])
 
 
+def _analysis_section(context: ViewContext, view) -> html.Section:
+    actors = [{"label": a.name, "value": a.id} for a in sorted(context.dataset.actors, key=lambda a: a.name.lower())]
+    return html.Section(className="viz-analysis", children=[
+        html.H2("Analysis of this view"),
+        html.Div(className="viz-path-controls", children=[
+            _labelled("Path from", dcc.Dropdown(id="path-from", options=actors, placeholder="Actor…"), "path-from"),
+            _labelled("to", dcc.Dropdown(id="path-to", options=actors, placeholder="Actor…"), "path-to"),
+        ]),
+        html.Div(view.analysis, id="analysis"),
+        html.Div(className="viz-export", children=[
+            html.Span("Download data:", className="viz-field-label"),
+            dcc.Dropdown(id="data-format", options=[
+                {"label": "GraphML", "value": "graphml"}, {"label": "GEXF (dynamic, for Gephi)", "value": "gexf"},
+                {"label": "node-link JSON", "value": "json"}, {"label": "CSV (zip)", "value": "csv"},
+                {"label": "TimelineJS JSON", "value": "timelinejs"}, {"label": "FollowTheMoney JSONL", "value": "ftm"},
+            ], value="graphml", clearable=False, className="viz-data-format"),
+            dcc.RadioItems(id="data-scope", options=[{"label": " current view", "value": "view"},
+                                                     {"label": " whole dataset", "value": "all"}],
+                           value="view", inline=True),
+            html.Button("Download", id="export-data", n_clicks=0),
+            dcc.Download(id="data-download"),
+        ]),
+    ])
+
+
 def page_layout(context: ViewContext) -> html.Div:
     """The whole page, with every view already drawn for the unfiltered state."""
     meta = context.dataset.meta
@@ -131,6 +156,7 @@ def page_layout(context: ViewContext) -> html.Div:
                          **{"aria-live": "polite"}),
             ]),
         ]),
+        _analysis_section(context, view),
         html.Section(className="viz-table", children=[
             html.H2("Actors in view", id="actor-table-title"),
             dash_table.DataTable(

@@ -101,6 +101,7 @@ def network_figure(
     title: str = "",
     height: int = 620,
     highlight: frozenset[str] | None = None,
+    path: frozenset[frozenset[str]] = frozenset(),
 ) -> go.Figure:
     """Draw ``graph`` at fixed ``positions``.
 
@@ -111,7 +112,8 @@ def network_figure(
     with its sources and a ``customdata`` reference for clicks: ``node:<id>``
     or ``pair:<id>|<id>``. ``sources`` maps source ids to short labels.
     ``highlight`` (a selection) keeps those nodes and the lines between them
-    bright and dims the rest.
+    bright and dims the rest. ``path`` pairs (shortest paths) are drawn as
+    thick vermillion lines.
     """
     sources = sources or {}
     by_pair: dict[tuple[str, str], list[tuple[str, str, dict]]] = defaultdict(list)
@@ -148,6 +150,16 @@ def network_figure(
             marker={"size": 12, "color": "rgba(0,0,0,0)"},
         ),
     ]
+    path_x: list[float | None] = []
+    path_y: list[float | None] = []
+    for pair in path:
+        u, v = sorted(pair)
+        if u in positions and v in positions:
+            path_x += [positions[u][0], positions[v][0], None]
+            path_y += [positions[u][1], positions[v][1], None]
+    if path_x:
+        traces.append(go.Scatter(x=path_x, y=path_y, mode="lines", line={"width": 5, "color": "#D55E00"},
+                                 hoverinfo="skip", showlegend=True, name="shortest path"))
     if lit_x:
         traces.append(go.Scatter(x=lit_x, y=lit_y, mode="lines", line={"width": 2.5, "color": "#333"},
                                  hoverinfo="skip", showlegend=False, name="selected relations"))
