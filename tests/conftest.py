@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from viz import REPO_ROOT, default_data_dir
 from viz.load import Dataset, load_dataset
@@ -104,3 +105,14 @@ def page(browser, live_app):
     yield page
     context.close()
     assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes repeated objects out in full: datasets may not contain YAML aliases."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def dump_yaml(data) -> str:
+    return yaml.dump(data, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False)

@@ -1,4 +1,5 @@
 import yaml
+from conftest import dump_yaml
 
 from viz.details import source_labels
 from viz.figures import modebar_config, network_figure, timeline_figure
@@ -105,7 +106,7 @@ def test_page_title_comes_from_metadata(small_copy):
     path = small_copy / "dataset.yaml"
     meta = yaml.safe_load(path.read_text())
     meta.update(id="other-data", title="Some Other Cooperation")
-    path.write_text(yaml.safe_dump(meta, allow_unicode=True))
+    path.write_text(dump_yaml(meta))
     app = create_app(small_copy)
     assert app.title == "Some Other Cooperation"
     layout = str(app.layout)

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import yaml
+from conftest import dump_yaml
 
 from viz.info import dataset_info
 
@@ -28,7 +29,7 @@ def test_unsourced_facts_are_counted(data_copy):
     actors = yaml.safe_load(path.read_text())
     actors[5]["roles"][0]["sources"] = []
     actors.append({"id": "nobody-knows", "name": "Unsourced Body", "kind": "company"})
-    path.write_text(yaml.safe_dump(actors, allow_unicode=True))
+    path.write_text(dump_yaml(actors))
     assert dataset_info(load_dataset(data_copy))["facts_without_source"] == 2
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import dump_yaml
 
 from viz.load import DatasetError, load_dataset
 
@@ -12,7 +13,7 @@ def edit_yaml(path: Path, change) -> None:
     """Load a YAML file, let ``change`` mutate the data, write it back."""
     data = yaml.safe_load(path.read_text())
     change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    path.write_text(dump_yaml(data))
 
 
 def problems_of(folder: Path) -> list[str]:
@@ -121,7 +122,7 @@ def test_yaml_syntax_error_gives_the_line(data_copy):
     path.write_text(path.read_text() + "\n- id: broken\n  url: [unclosed\n")
     [problem] = problems_of(data_copy)
     assert problem.startswith(f"{path}:")
-    assert "YAML syntax error" in problem
+    assert "YAML error" in problem
 
 
 def test_missing_file_and_non_list(data_copy):

@@ -1,5 +1,7 @@
 import datetime as dt
 
+from conftest import dump_yaml
+
 from viz.timeline import ordinal, timeline_entries
 
 
@@ -45,7 +47,7 @@ def test_month_precision_and_undated_events(small_copy):
                    "date": {"start": "2014-06", "precision": "month"}})
     events.append({**events[1], "id": "jwg-03", "session": 3, "part_of": None, "outcomes": [],
                    "date": {"precision": "unknown"}})
-    path.write_text(yaml.safe_dump(events, allow_unicode=True))
+    path.write_text(dump_yaml(events))
     small = load_dataset(small_copy)
     entries = timeline_entries(small)
     assert entries[0].event_id == "jwg-2014-06"
@@ -71,7 +73,7 @@ def test_jwg_series_orders_by_number_and_places_unnumbered_sessions_by_date(smal
         {**base, "id": "s16", "session": 16, "session_inferred": True, "date": {"start": "2024-07",
                                                                                  "precision": "month"}},
     ]
-    path.write_text(yaml.safe_dump(events, allow_unicode=True))
+    path.write_text(dump_yaml(events))
     series = jwg_series(load_dataset(small_copy))
     assert [e.event_id for e in series] == ["s3", "june-2014", "s15", "s16", "jwg-17"]
     assert [e.label for e in series] == ["3rd", "no. ?", "15th", "16th?", "17th"]

@@ -13,12 +13,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from viz.model import Actor, ActorKind, Agreement, DatasetMeta, Event, Source
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
+from viz.problems import DatasetError, Problem
+from viz.yaml_reader import YamlFile, read_yaml
 
 COLLECTIONS: dict[str, type[BaseModel]] = {
     "sources": Source,
@@ -28,30 +27,6 @@ COLLECTIONS: dict[str, type[BaseModel]] = {
 }
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    """One validation problem, located as precisely as the input allows."""
-
-    file: str
-    line: int | None
-    record: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.record}: {self.field}: {self.message}"
-
-
-class DatasetError(Exception):
-    """Raised when a dataset folder is invalid; ``problems`` lists every issue."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"invalid dataset ({count}):\n" + "\n".join(map(str, problems)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,61 +63,6 @@ class Dataset:
         )
 
 
-# -- YAML reading with line numbers -------------------------------------------------
-
-
-def _line_index(node: yaml.Node, path: tuple = ()) -> Iterator[tuple[tuple, int]]:
-    """Yield (path, 1-based line) for every value in a composed YAML node tree."""
-    yield path, node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                yield (*path, key.value), key.start_mark.line + 1
-                yield from _line_index(value, (*path, key.value))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            yield from _line_index(item, (*path, index))
-
-
-@dataclasses.dataclass
-class _YamlFile:
-    label: str
-    data: Any
-    lines: dict[tuple, int]
-
-    def line(self, path: tuple) -> int | None:
-        """Line of the deepest known prefix of ``path``."""
-        for end in range(len(path), -1, -1):
-            if path[:end] in self.lines:
-                return self.lines[path[:end]]
-        return None
-
-
-def _read_yaml(path: Path, label: str, problems: list[Problem]) -> _YamlFile | None:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(Problem(label, None, "-", "-", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"))
-            return None
-        text = path.read_bytes().decode("utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(label, None, "-", "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
-        return None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem(label, line, "-", "-", f"YAML syntax error: {reason}"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(label, None, "-", "-", f"cannot read file: {exc.strerror}"))
-        return None
-    lines = dict(_line_index(node)) if node is not None else {}
-    return _YamlFile(label, data, lines)
-
-
 def _field_name(loc: tuple) -> str:
     parts: list[str] = []
     for part in loc:
@@ -154,7 +74,7 @@ def _field_name(loc: tuple) -> str:
 
 
 def _validate_record(
-    model: type[ModelT], raw: Any, file: _YamlFile, path: tuple, record: str, problems: list[Problem]
+    model: type[ModelT], raw: Any, file: YamlFile, path: tuple, record: str, problems: list[Problem]
 ) -> ModelT | None:
     try:
         return model.model_validate(raw)
@@ -212,7 +132,7 @@ def _references(record: BaseModel) -> Iterator[tuple[tuple, str, str]]:
         yield from sources(("conflicts", c, "sources"), conflict.sources)
 
 
-def _part_of_cycles(items: list[tuple[Any, _YamlFile, int]], events: dict[str, Any]) -> list[Problem]:
+def _part_of_cycles(items: list[tuple[Any, YamlFile, int]], events: dict[str, Any]) -> list[Problem]:
     """An event may not be, through ``part_of``, part of itself."""
     problems = []
     for record, file, index in items:
@@ -228,7 +148,7 @@ def _part_of_cycles(items: list[tuple[Any, _YamlFile, int]], events: dict[str, A
     return problems
 
 
-def _check_references(records: dict[str, list[tuple[Any, _YamlFile, int]]], unreadable: set[str]) -> list[Problem]:
+def _check_references(records: dict[str, list[tuple[Any, YamlFile, int]]], unreadable: set[str]) -> list[Problem]:
     """Duplicate ids and dangling references across all collections.
 
     References into a collection whose file could not be read are not checked:
@@ -285,13 +205,13 @@ def load_dataset(folder: str | Path) -> Dataset:
     if not meta_path.is_file():
         message = "missing file (the dataset's title and schema version)"
         problems.append(Problem(str(meta_path), None, "-", "-", message))
-    elif (meta_file := _read_yaml(meta_path, str(meta_path), problems)) is not None:
+    elif (meta_file := read_yaml(meta_path, str(meta_path), problems)) is not None:
         if not isinstance(meta_file.data, dict):
             problems.append(Problem(meta_file.label, 1, "dataset", "-", "must be a mapping of fields"))
         else:
             meta = _validate_record(DatasetMeta, meta_file.data, meta_file, (), "dataset", problems)
 
-    records: dict[str, list[tuple[BaseModel, _YamlFile, int]]] = {}
+    records: dict[str, list[tuple[BaseModel, YamlFile, int]]] = {}
     unreadable: set[str] = set()
     for name, model in COLLECTIONS.items():
         records[name] = []
@@ -300,7 +220,7 @@ def load_dataset(folder: str | Path) -> Dataset:
             problems.append(Problem(str(path), None, "-", "-", f"missing file (a list of {name})"))
             unreadable.add(name)
             continue
-        file = _read_yaml(path, str(path), problems)
+        file = read_yaml(path, str(path), problems)
         if file is None:
             unreadable.add(name)
             continue
