@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -60,20 +61,29 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_app() -> Iterator[str]:
-    """The real app for the default dataset, served on 127.0.0.1; yields its URL."""
+@contextlib.contextmanager
+def serve(data_dir: Path) -> Iterator[str]:
+    """Serve the real app for a dataset on 127.0.0.1 in a thread; yields its URL."""
     from werkzeug.serving import make_server
 
     from viz.app import create_app
 
-    app = create_app(DEFAULT_DATA)
+    app = create_app(data_dir)
     port = _free_port()
     server = make_server("127.0.0.1", port, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}/"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_app() -> Iterator[str]:
+    """The real app for the default dataset, served on 127.0.0.1; yields its URL."""
+    with serve(DEFAULT_DATA) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -97,7 +107,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_app):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    # Playwright's string predicates run through eval, which the app's CSP forbids; test_security.py
+    # checks the app under its real CSP.
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, bypass_csp=True)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -147,7 +147,7 @@ def test_url_round_trip(page, browser, live_app, context):
     url = page.url
     assert "org=rafael" in url and "to=2018-12-31" in url
     summary = page.inner_text("#view-summary")
-    other = browser.new_page(viewport={"width": 1400, "height": 1000})
+    other = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
     other.goto(url)
     state = state_from_query(url.split("?", 1)[1])
     wait_for_nodes(other, expected_nodes(context, state))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from dash import Dash
+from dash import Dash, set_props
 
 from viz import ASSETS_DIR, default_data_dir
 from viz.app.callbacks import register_callbacks
 from viz.app.layout import page_layout
+from viz.app.security import apply_security_headers
 from viz.view import ViewContext, prepare_context
 
 
@@ -24,7 +26,16 @@ def create_app(data_dir: str | Path | None = None, context: ViewContext | None =
         title=context.dataset.meta.title,
         assets_folder=str(ASSETS_DIR),
         update_title=None,
+        on_error=_report_callback_error,
     )
     app.layout = page_layout(context)
     register_callbacks(app, context)
+    apply_security_headers(app)
     return app
+
+
+def _report_callback_error(error: Exception) -> None:
+    """A failing callback leaves the page as it was and says so, instead of breaking it."""
+    logging.getLogger("viz").exception("callback failed", exc_info=error)
+    set_props("app-error", {"children": f"Something went wrong ({type(error).__name__}: {error}). "
+                                        "The view was left as it was; try again or reset the filters."})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update, set_props
 
 from viz.explore import visible_events, visible_graph
 from viz.interop import export_bytes
@@ -81,6 +81,7 @@ def register_callbacks(app: Dash, context: ViewContext) -> None:
     )
     def render(*values):
         view = build_view(context, state_of(*values))
+        set_props("app-error", {"children": None})  # a good render clears an earlier error
         return view.network, view.timeline, view.table, view.summary, view.details, view.query, view.analysis
 
     # Keep the address bar in step without reloading, so the link can be copied at any time.

@@ -130,6 +130,7 @@ def page_layout(context: ViewContext) -> html.Div:
         dcc.Store(id="selection"),
         dcc.Store(id="url-query"),
         dcc.Store(id="url-sync"),
+        html.Div(id="app-error", className="viz-error", role="alert"),
         html.Header(className="viz-header", children=[
             html.H1(meta.title, id="page-title"),
             html.Span(" · ".join(facts), className="viz-facts"),
