@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from pathlib import Path
 
 from dash import Dash, set_props
 
 from viz import ASSETS_DIR, default_data_dir
 from viz.app.callbacks import register_callbacks
-from viz.app.layout import page_layout
+from viz.app.layout import app_shell
 from viz.app.security import apply_security_headers
+from viz.upload import Contexts
 from viz.view import ViewContext, prepare_context
 
 
-def create_app(data_dir: str | Path | None = None, context: ViewContext | None = None) -> Dash:
+def create_app(data_dir: str | Path | None = None, context: ViewContext | None = None,
+               upload_dir: str | Path | None = None) -> Dash:
     """Build the app for a dataset folder (default: :func:`viz.default_data_dir`).
 
     Raises :class:`viz.load.DatasetError` if the dataset is invalid, before any
-    server starts.
+    server starts. Uploaded datasets are kept in ``upload_dir`` (default
+    ``$VIZ_UPLOAD_DIR`` or ``<tmp>/viz-uploads``), shared by all workers.
     """
     context = context or prepare_context(data_dir or default_data_dir())
     app = Dash(
@@ -28,8 +33,9 @@ def create_app(data_dir: str | Path | None = None, context: ViewContext | None =
         update_title=None,
         on_error=_report_callback_error,
     )
-    app.layout = page_layout(context)
-    register_callbacks(app, context)
+    uploads = Path(upload_dir or os.environ.get("VIZ_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "viz-uploads")
+    app.layout = app_shell(context)
+    register_callbacks(app, Contexts(context, uploads))
     apply_security_headers(app)
     return app
 

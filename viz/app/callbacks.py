@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update, set_props
 
+from viz.app.layout import page_layout, upload_errors
 from viz.explore import visible_events, visible_graph
 from viz.interop import export_bytes
+from viz.load import DatasetError
 from viz.report import render_view_report
 from viz.state import ViewState, controls_from_state, state_from_controls, state_from_query
-from viz.view import ViewContext, build_view
+from viz.upload import Contexts, decode_upload, store_upload
+from viz.view import build_view
 
 #: the controls that make up the state, in the order the callbacks list them
 CONTROLS = [("org-filter", "value"), ("actor-kind-filter", "value"), ("event-kind-filter", "value"),
@@ -28,26 +31,30 @@ def _outputs(duplicate: bool) -> list[Output]:
     return [Output(cid, prop, allow_duplicate=duplicate) for cid, prop in CONTROLS]
 
 
-def register_callbacks(app: Dash, context: ViewContext) -> None:
-    year_range = context.year_range
+DATASET = State("dataset-key", "data")
 
-    def state_of(*values) -> ViewState:
+
+def register_callbacks(app: Dash, contexts: Contexts) -> None:
+    """Every callback finds its dataset by the page's ``dataset-key`` (none: the default)."""
+
+    def state_of(key: str | None, *values) -> ViewState:
+        year_range = contexts.get(key).year_range
         return state_from_controls(**dict(zip(CONTROL_KEYS, values, strict=True)), year_range=year_range)
 
-    def controls_of(state: ViewState) -> list:
-        values = controls_from_state(state, year_range)
-        return [values[key] for key in CONTROL_KEYS]
+    def controls_of(key: str | None, state: ViewState) -> list:
+        values = controls_from_state(state, contexts.get(key).year_range)
+        return [values[name] for name in CONTROL_KEYS]
 
-    @app.callback(*_outputs(False), Input("url", "search"))
-    def open_url(search: str | None):
+    @app.callback(*_outputs(False), Input("url", "search"), DATASET)
+    def open_url(search: str | None, key: str | None):
         """A shared link reopens its view: the URL sets every control once, on load."""
         if ctx.triggered_id is None and not search:
             return [no_update] * len(CONTROLS)
-        return controls_of(state_from_query(search))
+        return controls_of(key, state_from_query(search))
 
-    @app.callback(*_outputs(True), Input("reset-filters", "n_clicks"), prevent_initial_call=True)
-    def reset(_clicks: int):
-        return controls_of(ViewState())
+    @app.callback(*_outputs(True), Input("reset-filters", "n_clicks"), DATASET, prevent_initial_call=True)
+    def reset(_clicks: int, key: str | None):
+        return controls_of(key, ViewState())
 
     @app.callback(Output("event-kind-filter", "value", allow_duplicate=True), Input("jwg-only", "n_clicks"),
                   prevent_initial_call=True)
@@ -76,11 +83,12 @@ def register_callbacks(app: Dash, context: ViewContext) -> None:
         Output("network-graph", "figure"), Output("timeline-graph", "figure"), Output("actor-table", "data"),
         Output("view-summary", "children"), Output("details", "children"), Output("url-query", "data"),
         Output("analysis", "children"),
-        *[Input(cid, prop) for cid, prop in CONTROLS],
+        *[Input(cid, prop) for cid, prop in CONTROLS], DATASET,
         prevent_initial_call=True,
     )
     def render(*values):
-        view = build_view(context, state_of(*values))
+        *controls, key = values
+        view = build_view(contexts.get(key), state_of(key, *controls))
         set_props("app-error", {"children": None})  # a good render clears an earlier error
         return view.network, view.timeline, view.table, view.summary, view.details, view.query, view.analysis
 
@@ -98,10 +106,11 @@ def register_callbacks(app: Dash, context: ViewContext) -> None:
 
     @app.callback(
         Output("time-window", "value", allow_duplicate=True),
-        Input("timeline-graph", "relayoutData"), prevent_initial_call=True,
+        Input("timeline-graph", "relayoutData"), DATASET, prevent_initial_call=True,
     )
-    def window_from_timeline_zoom(relayout: dict | None):
+    def window_from_timeline_zoom(relayout: dict | None, key: str | None):
         """Zooming or box-selecting on the timeline sets the window (whole years)."""
+        year_range = contexts.get(key).year_range
         relayout = relayout or {}
         if relayout.get("xaxis.autorange"):
             return list(year_range)
@@ -114,20 +123,21 @@ def register_callbacks(app: Dash, context: ViewContext) -> None:
     @app.callback(
         Output("play-timer", "disabled"), Output("play-timer", "n_intervals"),
         Output("time-window", "value", allow_duplicate=True),
-        Input("play", "n_clicks"), State("play-timer", "disabled"), prevent_initial_call=True,
+        Input("play", "n_clicks"), State("play-timer", "disabled"), DATASET, prevent_initial_call=True,
     )
-    def play_or_stop(_clicks: int, stopped: bool):
+    def play_or_stop(_clicks: int, stopped: bool, key: str | None):
         if not stopped:
             return True, 0, no_update
-        return False, 0, [year_range[0], year_range[0]]
+        first = contexts.get(key).year_range[0]
+        return False, 0, [first, first]
 
     @app.callback(
         Output("time-window", "value", allow_duplicate=True), Output("play-timer", "disabled", allow_duplicate=True),
-        Input("play-timer", "n_intervals"), prevent_initial_call=True,
+        Input("play-timer", "n_intervals"), DATASET, prevent_initial_call=True,
     )
-    def play_step(step: int):
+    def play_step(step: int, key: str | None):
         """Each tick shows one more year: everything up to the end of that year."""
-        low, high = year_range
+        low, high = contexts.get(key).year_range
         last = min(low + (step or 0), high)
         return [low, last], last >= high
 
@@ -135,23 +145,44 @@ def register_callbacks(app: Dash, context: ViewContext) -> None:
         Output("export-download", "data"), Output("export-status", "children"),
         Input("export-png", "n_clicks"),
         State("export-format", "value"), State("export-width", "value"), State("export-height", "value"),
-        *[State(cid, prop) for cid, prop in CONTROLS],
+        *[State(cid, prop) for cid, prop in CONTROLS], DATASET,
         prevent_initial_call=True,
     )
     def export_view(_clicks: int, fmt: str, width: int | None, height: int | None, *values):
-        report = render_view_report(context, state_of(*values), fmt=fmt or "png",
+        *controls, key = values
+        report = render_view_report(contexts.get(key), state_of(key, *controls), fmt=fmt or "png",
                                     width=int(width or 1600), height=int(height or 1800))
         return dcc.send_bytes(report.content, report.filename), f"saved {report.filename}"
 
     @app.callback(
         Output("data-download", "data"), Input("export-data", "n_clicks"),
         State("data-format", "value"), State("data-scope", "value"),
-        *[State(cid, prop) for cid, prop in CONTROLS],
+        *[State(cid, prop) for cid, prop in CONTROLS], DATASET,
         prevent_initial_call=True,
     )
     def download_data(_clicks: int, fmt: str, scope: str, *values):
-        state = ViewState() if scope == "all" else state_of(*values)
+        *controls, key = values
+        context = contexts.get(key)
+        state = ViewState() if scope == "all" else state_of(key, *controls)
         graph = visible_graph(context.graph, context.dataset, state)
         content, suffix = export_bytes(fmt, graph, context.dataset, visible_events(context.dataset, state))
         name = f"{context.dataset.meta.id}-{'all' if scope == 'all' else 'view'}.{suffix}"
         return dcc.send_bytes(content, name)
+
+    @app.callback(
+        Output("page", "children"), Output("dataset-key", "data"),
+        Input("dataset-upload", "contents"), State("dataset-upload", "filename"),
+        prevent_initial_call=True,
+    )
+    def open_upload(contents: list[str] | None, names: list[str] | None):
+        """An uploaded dataset replaces the page only once it has validated; errors are listed."""
+        if not contents:
+            return no_update, no_update
+        try:
+            files = {name: decode_upload(item, name) for name, item in zip(names or [], contents, strict=False)}
+            key = store_upload(files, contexts.upload_dir)
+        except DatasetError as exc:
+            set_props("upload-status", {"children": upload_errors(exc)})
+            return no_update, no_update
+        context = contexts.get(key)
+        return page_layout(context, notice=f"Opened the uploaded dataset \"{context.dataset.meta.title}\"."), key

@@ -9,6 +9,7 @@ from viz.figures import modebar_config
 from viz.figures.timeline import PRECISION_LEGEND
 from viz.model import ActorKind, EventKind
 from viz.timeline import TimelineEntry, jwg_series
+from viz.upload import MAX_UPLOAD_BYTES
 from viz.view import ViewContext, build_view
 
 TABLE_COLUMNS = [("actor", "Actor"), ("kind", "Kind"), ("organisation", "Organisation"),
@@ -118,7 +119,32 @@ def _analysis_section(context: ViewContext, view) -> html.Section:
     ])
 
 
-def page_layout(context: ViewContext) -> html.Div:
+def upload_errors(error) -> html.Div:
+    """The problems of a refused upload, listed in the page."""
+    return html.Div([
+        html.Strong(f"The upload was not opened ({len(error.problems)} problem"
+                    f"{'s' if len(error.problems) != 1 else ''}); the current dataset is unchanged:"),
+        html.Ul([html.Li(str(p)) for p in error.problems[:50]]),
+        html.Div(f"… and {len(error.problems) - 50} more") if len(error.problems) > 50 else None,
+    ], className="viz-upload-errors")
+
+
+def _upload_bar(notice: str | None) -> html.Div:
+    return html.Div(className="viz-upload", children=[
+        dcc.Upload(id="dataset-upload", multiple=True, max_size=MAX_UPLOAD_BYTES,
+                   children=html.Span(["Open a dataset: drop a zip or its five YAML files here, or ",
+                                       html.A("choose files", href="#")]),
+                   className="viz-upload-zone"),
+        html.Div(notice or "", id="upload-status", role="status"),
+    ])
+
+
+def app_shell(context: ViewContext) -> html.Div:
+    """What never re-renders: the dataset key and the page, which an upload replaces."""
+    return html.Div([dcc.Store(id="dataset-key"), html.Div(page_layout(context), id="page")])
+
+
+def page_layout(context: ViewContext, notice: str | None = None) -> html.Div:
     """The whole page, with every view already drawn for the unfiltered state."""
     meta = context.dataset.meta
     view = build_view(context)
@@ -171,5 +197,6 @@ def page_layout(context: ViewContext) -> html.Div:
                                         for c in ("degree", "events")],
             ),
         ]),
+        _upload_bar(notice),
         html.Footer(className="viz-footer", children=[html.Span(meta.description or "")]),
     ])
