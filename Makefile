@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8050
 DATA   ?= data/india-israel
 
-.PHONY: run test install install-test browser lint validate clean
+.PHONY: run test install install-test browser lint validate loadtest clean
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -37,6 +37,10 @@ validate: install
 
 test: install-test browser lint validate
 	$(BIN)/pytest
+
+# 50 concurrent clients for 2 minutes against gunicorn on 127.0.0.1 (not part of `make test`).
+loadtest: install-test
+	$(BIN)/python scripts/loadtest.py --clients 50 --seconds 120
 
 clean:
 	rm -rf $(VENV) test-output .pytest_cache .ruff_cache *.egg-info

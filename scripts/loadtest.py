@@ -1,0 +1,158 @@
+"""Bounded load test: N concurrent clients drive real Dash callbacks against gunicorn on 127.0.0.1.
+
+Usage: python scripts/loadtest.py [--clients 50] [--seconds 120] [--workers 3]
+Starts `gunicorn app:server`, runs the clients for the given time, stops, and writes
+bench/loadtest.json with requests, errors and p50/p95/p99 latency per action.
+Traffic goes only to 127.0.0.1; every loop is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ORGS = ["elbit", "rafael", "iai", "imod", "mod-india", "drdo", "hal", "jwg-defence"]
+SELECTIONS = ["node:rafael", "node:amir-eshel", "event:jwg-15", "event:jwg-17", "pair:israel|israel-katz"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def post(url: str, payload: dict, timeout: float = 60) -> bytes:
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.read()
+
+
+def _spec(dependencies: list[dict], output_part: str) -> dict:
+    return next(d for d in dependencies if output_part in d["output"])
+
+
+def _outputs(spec: dict) -> list[dict]:
+    parts = spec["output"].strip(".").split("...")
+    outputs = []
+    for part in parts:
+        component, _, prop = part.rpartition(".")
+        outputs.append({"id": component, "property": prop.split("@")[0]})
+    return outputs
+
+
+def payload(spec: dict, values: dict[str, object], changed: str) -> dict:
+    def fill(items: list[dict]) -> list[dict]:
+        return [{"id": i["id"], "property": i["property"], "value": values.get(f"{i['id']}.{i['property']}")}
+                for i in items]
+
+    outputs = _outputs(spec)
+    return {"output": spec["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": fill(spec["inputs"]), "state": fill(spec["state"]), "changedPropIds": [changed]}
+
+
+def client(base: str, deps: list[dict], until: float, results: list, lock: threading.Lock, seed: int) -> None:
+    rng = random.Random(seed)
+    render = _spec(deps, "network-graph.figure")
+    data = _spec(deps, "data-download.data")
+    while time.monotonic() < until:
+        values = {"org-filter.value": rng.sample(ORGS, rng.randint(0, 2)), "hops.value": rng.choice([1, 2]),
+                  "time-window.value": sorted(rng.sample(range(2013, 2026), 2)),
+                  "selection.data": rng.choice([None, *SELECTIONS]), "event-kind-filter.value": [],
+                  "actor-kind-filter.value": [], "topic-filter.value": [], "actor-search.value": [],
+                  "path-from.value": None, "path-to.value": None, "dataset-key.data": None,
+                  "export-data.n_clicks": 1, "data-format.value": rng.choice(["graphml", "csv", "timelinejs"]),
+                  "data-scope.value": "view"}
+        roll = rng.random()
+        if roll < 0.1:
+            action, body = "export-data", payload(data, values, "export-data.n_clicks")
+        elif roll < 0.4:
+            action, body = "select", payload(render, values, "selection.data")
+        else:
+            action, body = "filter", payload(render, values, "org-filter.value")
+        start = time.perf_counter()
+        try:
+            ok = b'"response"' in post(f"{base}_dash-update-component", body)  # a real callback answer
+        except (urllib.error.URLError, TimeoutError, ConnectionError):
+            ok = False
+        with lock:
+            results.append((action, time.perf_counter() - start, ok))
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--workers", type=int, default=3)
+    args = parser.parse_args()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--threads", "4",
+                               "--bind", f"127.0.0.1:{port}", "--timeout", "120", "app:server"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}_dash-dependencies", timeout=5) as response:
+                    deps = json.loads(response.read())
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    print("gunicorn did not start", file=sys.stderr)
+                    return 1
+                time.sleep(0.5)
+        results: list = []
+        lock = threading.Lock()
+        until = time.monotonic() + args.seconds
+        threads = [threading.Thread(target=client, args=(base, deps, until, results, lock, i), daemon=True)
+                   for i in range(args.clients)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=args.seconds + 120)
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report: dict = {"clients": args.clients, "seconds": round(elapsed, 1), "workers": args.workers,
+                    "requests": len(results), "errors": sum(not ok for _, _, ok in results),
+                    "requests_per_second": round(len(results) / elapsed, 1), "actions": {}}
+    for action in sorted({a for a, _, _ in results}) + ["all"]:
+        times = [t * 1000 for a, t, ok in results if ok and (action == "all" or a == action)]
+        report["actions"][action] = {
+            "requests": len(times), "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1), "p99_ms": round(percentile(times, 99), 1),
+            "mean_ms": round(statistics.fmean(times), 1) if times else 0.0}
+    out = ROOT / "bench" / "loadtest.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(f"{report['requests']} requests in {report['seconds']} s from {args.clients} clients, "
+          f"{report['errors']} errors, {report['requests_per_second']} req/s")
+    for action, row in report["actions"].items():
+        print(f"  {action:<12} n={row['requests']:<6} p50={row['p50_ms']} ms  p95={row['p95_ms']} ms  "
+              f"p99={row['p99_ms']} ms")
+    return 0 if report["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
