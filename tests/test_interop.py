@@ -123,3 +123,18 @@ def test_cli_graph_export_filters_and_errors(dataset, tmp_path):
     assert bad.returncode == 2 and "--from" in bad.stderr and "Traceback" not in bad.stderr
     wrong = run_viz("export", "graph", "--format", "png", "--out", out)
     assert wrong.returncode == 2 and "takes --format" in wrong.stderr
+
+
+def test_killing_an_export_midway_leaves_the_old_file(tmp_path):
+    import signal
+    import time as clock
+
+    target = tmp_path / "report.png"
+    target.write_bytes(b"the previous, complete report")
+    process = subprocess.Popen([sys.executable, "-m", "viz.cli", "export", "view", "--format", "png", "--out",
+                                str(target)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    clock.sleep(1.5)  # start-up and rendering take several seconds: this kill lands mid-export
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert target.read_bytes() == b"the previous, complete report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.png"]

@@ -1,6 +1,7 @@
 """Load and validate a dataset folder into an immutable :class:`Dataset`.
 
-Validation is all-or-nothing: :func:`load_dataset` either returns a complete
+Each collection is ``<name>.yaml`` or, alternatively, ``<name>.csv`` (see
+:mod:`viz.csv_reader`). Validation is all-or-nothing: :func:`load_dataset` either returns a complete
 Dataset or raises :class:`DatasetError` listing *every* problem found, each as
 ``file:line: record-id: field: message``.
 """
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from viz.csv_reader import read_csv
 from viz.model import Actor, ActorKind, Agreement, DatasetMeta, Event, Source
 from viz.problems import DatasetError, Problem
 from viz.yaml_reader import YamlFile, read_yaml
@@ -215,12 +217,17 @@ def load_dataset(folder: str | Path) -> Dataset:
     unreadable: set[str] = set()
     for name, model in COLLECTIONS.items():
         records[name] = []
-        path = root / f"{name}.yaml"
-        if not path.is_file():
-            problems.append(Problem(str(path), None, "-", "-", f"missing file (a list of {name})"))
+        path, csv_path = root / f"{name}.yaml", root / f"{name}.csv"
+        if path.is_file() and csv_path.is_file():
+            problems.append(Problem(str(csv_path), None, "-", "-", f"both {name}.yaml and {name}.csv: keep one"))
             unreadable.add(name)
             continue
-        file = read_yaml(path, str(path), problems)
+        if not path.is_file() and not csv_path.is_file():
+            problems.append(Problem(str(path), None, "-", "-", f"missing file (a list of {name}, or {name}.csv)"))
+            unreadable.add(name)
+            continue
+        file = (read_yaml(path, str(path), problems) if path.is_file()
+                else read_csv(csv_path, str(csv_path), model, problems))
         if file is None:
             unreadable.add(name)
             continue

@@ -1,6 +1,7 @@
 """Datasets uploaded through the app: unpacked with limits, validated, kept by content hash.
 
-An upload is a zip of a dataset folder or the dataset's YAML files themselves.
+An upload is a zip of a dataset folder or the dataset's files themselves
+(``dataset.yaml`` plus each collection as YAML or CSV).
 It is validated before anything changes; a valid one is stored under
 ``<upload dir>/<sha256>/`` so any worker process can load it again (the app
 holds no per-user state in memory that a second worker would miss).
@@ -25,6 +26,9 @@ from viz.view import ViewContext, prepare_context
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 DATASET_FILES = ("dataset.yaml", "sources.yaml", "actors.yaml", "agreements.yaml", "events.yaml")
+COLLECTIONS = ("sources", "actors", "agreements", "events")
+#: every file name an upload may contain: each collection as YAML or as CSV
+ALLOWED_FILES = ("dataset.yaml", *(f"{c}.{ext}" for c in COLLECTIONS for ext in ("yaml", "csv")))
 
 
 def _refuse(name: str, message: str) -> DatasetError:
@@ -56,17 +60,19 @@ def unpack(files: dict[str, bytes]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
         for member in members:
             base = PurePosixPath(member.filename).name
-            if base in DATASET_FILES:
+            if base in ALLOWED_FILES:
                 if base in found:
                     raise _refuse(name, f"the zip holds more than one {base}")
                 found[base] = archive.read(member)
         files = found
     else:
         for name in files:
-            if PurePosixPath(name).name not in DATASET_FILES:
-                raise _refuse(name, f"not a dataset file; expected {', '.join(DATASET_FILES)} (or one zip)")
+            if PurePosixPath(name).name not in ALLOWED_FILES:
+                raise _refuse(name, "not a dataset file; expected dataset.yaml and sources, actors, agreements "
+                                    "and events as .yaml or .csv (or one zip of them)")
         files = {PurePosixPath(n).name: d for n, d in files.items()}
-    missing = [f for f in DATASET_FILES if f not in files]
+    missing = ["dataset.yaml"] if "dataset.yaml" not in files else []
+    missing += [f"{c}.yaml" for c in COLLECTIONS if f"{c}.yaml" not in files and f"{c}.csv" not in files]
     if missing:
         raise _refuse("upload", f"missing {', '.join(missing)}")
     return files
@@ -80,7 +86,7 @@ def store_upload(files: dict[str, bytes], upload_dir: Path) -> str:
     """
     files = unpack(files)
     digest = hashlib.sha256()
-    for name in DATASET_FILES:
+    for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name] + b"\0")
     key = digest.hexdigest()[:32]
     target = upload_dir / key

@@ -115,3 +115,23 @@ def read_yaml(path: Path, label: str, problems: list[Problem]) -> YamlFile | Non
         return None
     lines = dict(_line_index(node)) if node is not None else {}
     return YamlFile(label, data, lines)
+
+
+def parse_yaml_text(text: str, label: str, line: int, problems: list[Problem]) -> object | None:
+    """One YAML value from a snippet (a CSV cell), with the same limits as whole files."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        found = list(_node_problems(node, label)) if node is not None else []
+        if found:
+            problems.extend(Problem(label, line, p.record, p.field, p.message) for p in found)
+            return None
+        return loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        problems.append(Problem(label, line, "-", "-", f"YAML error in cell: {getattr(exc, 'problem', None) or exc}"))
+        return None
+    except RecursionError:
+        problems.append(Problem(label, line, "-", "-", "cell nested too deeply"))
+        return None
+    finally:
+        loader.dispose()

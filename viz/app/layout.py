@@ -132,8 +132,8 @@ def upload_errors(error) -> html.Div:
 def _upload_bar(notice: str | None) -> html.Div:
     return html.Div(className="viz-upload", children=[
         dcc.Upload(id="dataset-upload", multiple=True, max_size=MAX_UPLOAD_BYTES,
-                   children=html.Span(["Open a dataset: drop a zip or its five YAML files here, or ",
-                                       html.A("choose files", href="#")]),
+                   children=html.Span(["Open a dataset: drop a zip or its files (YAML, or CSV for the "
+                                       "collections) here, or ", html.A("choose files", href="#")]),
                    className="viz-upload-zone"),
         html.Div(notice or "", id="upload-status", role="status"),
     ])
