@@ -107,28 +107,29 @@ def test_timeline_zoom_sets_the_window(page, context):
     assert context.year_range[0] < first <= context.year_range[1]
 
 
+def lit_points(page, graph: str, key: str) -> list[str]:
+    """The ``key`` values (ids or customdata) of the points drawn at full opacity in a chart."""
+    return page.evaluate("""([graph, key]) => { const out = [];
+        document.querySelector(graph + ' .js-plotly-plot').data.forEach(t => {
+          const o = (t.marker || {}).opacity; if (!t[key] || !Array.isArray(o)) return;
+          t[key].forEach((value, i) => { if (o[i] === 1) out.push(value); }); });
+        return out; }""", [graph, key])
+
+
 def test_linked_selection(page, context):
     page.wait_for_selector(EVENTS)
     box = network_point_box(page, "node:amir-eshel")
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_for_details(page, "Amir Eshel")
     # The timeline lights up Eshel's events and dims the rest.
-    lit = page.evaluate("""() => { const out = [];
-        document.querySelector('#timeline-graph .js-plotly-plot').data.forEach(t => {
-          const o = (t.marker || {}).opacity; if (!t.customdata || !Array.isArray(o)) return;
-          t.customdata.forEach((ref, i) => { if (o[i] === 1) out.push(ref); }); });
-        return out; }""")
+    lit = lit_points(page, "#timeline-graph", "customdata")
     assert "event:jwg-15" in lit and "event:jwg-17" not in lit
     page.wait_for_timeout(400)  # two clicks within Plotly's 300 ms doubleClickDelay are a double-click
     label = page.locator("#timeline-graph .textpoint", has_text="17th")
     tb = label.bounding_box()
     page.mouse.click(tb["x"] + tb["width"] / 2, tb["y"] + tb["height"] + 8)
     wait_for_details(page, "17th India–Israel JWG")
-    lit_nodes = page.evaluate("""() => { const out = [];
-        document.querySelector('#network-graph .js-plotly-plot').data.forEach(t => {
-          const o = (t.marker || {}).opacity; if (!t.ids || !Array.isArray(o)) return;
-          t.ids.forEach((id, i) => { if (o[i] === 1) out.push(id); }); });
-        return out; }""")
+    lit_nodes = lit_points(page, "#network-graph", "ids")
     assert {"rajesh-kumar-singh", "amir-baram", "mou-defence-cooperation-2025"} <= set(lit_nodes)
     assert "amir-eshel" not in lit_nodes
 
