@@ -107,6 +107,15 @@ def _export_chart(args: argparse.Namespace, context, state) -> Path:
     return atomic_write(args.out, content)
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from viz.synth import write_synth
+
+    if args.actors < 10 or args.events < 1:
+        raise UsageError("--actors must be at least 10 and --events at least 1")
+    print(write_synth(args.out, args.actors, args.events, args.seed))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="viz", description="Sourced event-timeline and relationship visualiser.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +151,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--height", type=int, default=1000)
     export.add_argument("--scale", type=float, default=1.0)
     export.set_defaults(handler=_export)
+
+    synth = commands.add_parser("synth", help="write a synthetic dataset of realistic shape (for benchmarks)")
+    synth.add_argument("--actors", type=int, required=True)
+    synth.add_argument("--events", type=int, required=True)
+    synth.add_argument("--out", type=Path, required=True)
+    synth.add_argument("--seed", type=int, default=1)
+    synth.set_defaults(handler=_synth)
     return parser
 
 
