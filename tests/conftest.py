@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import socket
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,9 @@ import yaml
 
 from viz import REPO_ROOT, default_data_dir
 from viz.load import Dataset, load_dataset
+
+# Layout caches from the tests go to a throwaway folder, not the user's ~/.cache.
+os.environ.setdefault("VIZ_CACHE_DIR", tempfile.mkdtemp(prefix="viz-test-cache-"))
 
 DEFAULT_DATA = default_data_dir()
 SMALL_DATA = REPO_ROOT / "tests" / "fixtures" / "jwg17"

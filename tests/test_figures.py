@@ -111,3 +111,34 @@ def test_page_title_comes_from_metadata(small_copy):
     assert app.title == "Some Other Cooperation"
     layout = str(app.layout)
     assert "Some Other Cooperation" in layout and "other-data-network" in layout
+
+
+def test_layout_is_cached_by_content_hash(small, tmp_path, monkeypatch):
+    import viz.positions as positions
+    from viz.graph import build_graph
+
+    graph = build_graph(small)
+    first = positions.node_positions(graph, cache_key="abc", cache_dir=tmp_path)
+    assert (tmp_path / f"abc-v{positions.LAYOUT_VERSION}.json").is_file()
+
+    def must_not_run(*_args, **_kwargs):
+        raise AssertionError("the cached layout should have been used")
+
+    monkeypatch.setattr(positions, "_layout_connected", must_not_run)
+    assert positions.node_positions(graph, cache_key="abc", cache_dir=tmp_path) == first
+    (tmp_path / f"abc-v{positions.LAYOUT_VERSION}.json").write_text("{damaged")
+    monkeypatch.undo()
+    assert positions.node_positions(graph, cache_key="abc", cache_dir=tmp_path) == first  # recomputed, same
+
+
+def test_large_graphs_use_the_fast_layout():
+    import networkx as nx
+
+    from viz.positions import node_positions
+
+    graph = nx.barabasi_albert_graph(2000, 2, seed=1)
+    positions = node_positions(graph)
+    assert len(positions) == 2000
+    xs = [x for x, _ in positions.values()]
+    assert min(xs) >= 0 and max(xs) <= 1.0 + 1e-9
+    assert node_positions(graph) == positions  # deterministic

@@ -5,10 +5,12 @@ from __future__ import annotations
 import networkx as nx
 from dash import html
 
-from viz.analytics import Hop, brokers, centrality, communities
+from viz.analytics import BETWEENNESS_SAMPLE, EXACT_BETWEENNESS_MAX_NODES, Hop, brokers, centrality, communities
 from viz.details import sources_list
 from viz.graph import RELATIONS
 from viz.load import Dataset
+
+LIVE_ANALYSIS_MAX_NODES = 2000
 
 
 def _name(graph: nx.MultiDiGraph, node: str) -> str:
@@ -35,7 +37,21 @@ def _path_list(dataset: Dataset, graph: nx.MultiDiGraph, paths: list[list[Hop]])
 
 def analysis_panel(dataset: Dataset, shown: nx.MultiDiGraph, paths: list[list[Hop]] | None,
                    path_ends: tuple[str | None, str | None]) -> html.Div:
-    """Brokers with their centralities, the communities, and the shortest paths asked for."""
+    """Brokers with their centralities, the communities, and the shortest paths asked for.
+
+    Views above ``LIVE_ANALYSIS_MAX_NODES`` nodes get paths only, with a hint to filter:
+    centrality and communities would take tens of seconds on every change.
+    """
+    start, end = path_ends
+    path_part: list = []
+    if start and end:
+        path_part = [html.H3(f"Shortest paths: {_name(shown, start)} → {_name(shown, end)}"),
+                     _path_list(dataset, shown, paths) if paths else
+                     html.P("No path between them in this view.", className="viz-muted", id="path-none")]
+    if shown.number_of_nodes() > LIVE_ANALYSIS_MAX_NODES:
+        return html.Div([html.P(f"This view has {shown.number_of_nodes()} nodes: filter it to at most "
+                                f"{LIVE_ANALYSIS_MAX_NODES} to see brokers and communities.", className="viz-muted"),
+                         *path_part])
     scores = centrality(shown)
     top = brokers(shown, limit=8)
     header = html.Tr([html.Th(h) for h in ("Broker", "Betweenness", "Degree", "Eigenvector")])
@@ -48,15 +64,13 @@ def analysis_panel(dataset: Dataset, shown: nx.MultiDiGraph, paths: list[list[Ho
         for c in groups[:6]
     ]
     children: list = [
-        html.H3("Brokers (highest betweenness in this view)"),
+        html.H3("Brokers (highest betweenness in this view" + (
+            f", estimated from {BETWEENNESS_SAMPLE} sampled nodes)" if shown.number_of_nodes() >
+            EXACT_BETWEENNESS_MAX_NODES else ")")),
         html.Table([html.Thead(header), html.Tbody(rows)], className="viz-brokers") if rows
         else html.P("No actor links otherwise separate parts of this view.", className="viz-muted"),
         html.H3(f"Communities (Louvain): {len(groups)}"),
         html.Ul(group_items),
+        *path_part,
     ]
-    start, end = path_ends
-    if start and end:
-        children.append(html.H3(f"Shortest paths: {_name(shown, start)} → {_name(shown, end)}"))
-        children.append(_path_list(dataset, shown, paths) if paths else
-                        html.P("No path between them in this view.", className="viz-muted", id="path-none"))
     return html.Div(children)

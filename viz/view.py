@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from functools import cached_property
 from pathlib import Path
 
@@ -55,11 +56,24 @@ class View:
     analysis: html.Div
 
 
+def dataset_hash(folder: str | Path) -> str:
+    """Content hash of a dataset folder's files (the layout cache key)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).iterdir()):
+        if path.suffix in (".yaml", ".csv") and path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
+
+
 def prepare_context(data_dir: str | Path) -> ViewContext:
-    """Load and validate a dataset, build its graph and lay it out (raises DatasetError)."""
+    """Load and validate a dataset, build its graph and lay it out (raises DatasetError).
+
+    The layout is cached on disk by the dataset's content hash.
+    """
     dataset = load_dataset(data_dir)
     graph = build_graph(dataset)
-    return ViewContext(dataset, graph, node_positions(graph), source_labels(dataset))
+    positions = node_positions(graph, cache_key=dataset_hash(data_dir))
+    return ViewContext(dataset, graph, positions, source_labels(dataset))
 
 
 def build_view(context: ViewContext, state: ViewState | None = None) -> View:

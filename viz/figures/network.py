@@ -44,6 +44,21 @@ def _pair_hover(graph: nx.MultiDiGraph, pair: tuple[str, str], edges: list[tuple
     return "<br>".join(lines)
 
 
+#: above this many nodes the network is drawn with WebGL (scattergl)
+WEBGL_MIN_NODES = 3000
+#: above this many related pairs, lines get no hover points (their payload would dwarf the picture)
+MAX_HOVER_PAIRS = 5000
+
+
+def _segments(pairs: Sequence[tuple[str, str]], positions: Mapping[str, tuple[float, float]]):
+    """Line coordinates for all pairs in one trace: float32 arrays with NaN gaps (sent as binary)."""
+    xy = np.full((len(pairs) * 3, 2), np.nan, dtype=np.float32)
+    for i, (u, v) in enumerate(pairs):
+        xy[3 * i] = positions[u]
+        xy[3 * i + 1] = positions[v]
+    return xy[:, 0], xy[:, 1]
+
+
 #: where along a line its hover point may sit, best first
 _ALONG = np.array([0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8])
 
@@ -120,47 +135,30 @@ def network_figure(
     for u, v, data in graph.edges(data=True):
         by_pair[(u, v) if u <= v else (v, u)].append((u, v, data))
     pairs = sorted(by_pair)
-    edge_x: list[float | None] = []
-    edge_y: list[float | None] = []
-    for u, v in pairs:
-        (x0, y0), (x1, y1) = positions[u], positions[v]
-        edge_x += [x0, x1, None]
-        edge_y += [y0, y1, None]
-    hover_at = _hover_points(pairs, positions, list(graph.nodes))
+    large = graph.number_of_nodes() > WEBGL_MIN_NODES
+    trace_type = go.Scattergl if large else go.Scatter  # WebGL keeps big views interactive
     # Frame the nodes shown: positions never change, the view zooms to what is left.
     frame = list(graph.nodes) or list(positions)
-    lit_x: list[float | None] = []
-    lit_y: list[float | None] = []
-    if highlight is not None:
-        for u, v in pairs:
-            if u in highlight and v in highlight:
-                (x0, y0), (x1, y1) = positions[u], positions[v]
-                lit_x += [x0, x1, None]
-                lit_y += [y0, y1, None]
-    traces: list[go.Scatter] = [
-        go.Scatter(x=edge_x, y=edge_y, mode="lines", line={"width": 1, "color": "#9a9a9a"},
-                   opacity=1.0 if highlight is None else 0.3,
-                   hoverinfo="skip", showlegend=False, name="relations"),
-        go.Scatter(
-            x=hover_at[:, 0].tolist(),
-            y=hover_at[:, 1].tolist(),
-            mode="markers", name="relation", showlegend=False,
-            customdata=[f"pair:{u}|{v}" for u, v in pairs],
+    edge_x, edge_y = _segments(pairs, positions)
+    traces: list = [trace_type(x=edge_x, y=edge_y, mode="lines", line={"width": 1, "color": "#9a9a9a"},
+                               opacity=1.0 if highlight is None else 0.3,
+                               hoverinfo="skip", showlegend=False, name="relations")]
+    if len(pairs) <= MAX_HOVER_PAIRS:  # beyond that, relation hovers would outweigh the picture
+        hover_at = _hover_points(pairs, positions, list(graph.nodes))
+        traces.append(go.Scatter(
+            x=hover_at[:, 0].tolist(), y=hover_at[:, 1].tolist(), mode="markers", name="relation",
+            showlegend=False, customdata=[f"pair:{u}|{v}" for u, v in pairs],
             hovertext=[_pair_hover(graph, p, by_pair[p], sources) for p in pairs], hoverinfo="text",
             marker={"size": 12, "color": "rgba(0,0,0,0)"},
-        ),
-    ]
-    path_x: list[float | None] = []
-    path_y: list[float | None] = []
-    for pair in path:
-        u, v = sorted(pair)
-        if u in positions and v in positions:
-            path_x += [positions[u][0], positions[v][0], None]
-            path_y += [positions[u][1], positions[v][1], None]
-    if path_x:
+        ))
+    shortest = [tuple(sorted(pair)) for pair in path if all(n in positions for n in pair)]
+    if shortest:
+        path_x, path_y = _segments(shortest, positions)
         traces.append(go.Scatter(x=path_x, y=path_y, mode="lines", line={"width": 5, "color": "#D55E00"},
                                  hoverinfo="skip", showlegend=True, name="shortest path"))
-    if lit_x:
+    lit = [(u, v) for u, v in pairs if highlight is not None and u in highlight and v in highlight]
+    if lit:
+        lit_x, lit_y = _segments(lit, positions)
         traces.append(go.Scatter(x=lit_x, y=lit_y, mode="lines", line={"width": 2.5, "color": "#333"},
                                  hoverinfo="skip", showlegend=False, name="selected relations"))
     labelled = _labelled(graph)
@@ -168,9 +166,9 @@ def network_figure(
         nodes = [n for n, a in graph.nodes(data=True) if a["kind"] == kind]
         if not nodes:
             continue
-        traces.append(go.Scatter(
-            x=[positions[n][0] for n in nodes],
-            y=[positions[n][1] for n in nodes],
+        traces.append(trace_type(
+            x=np.array([positions[n][0] for n in nodes], dtype=np.float32),
+            y=np.array([positions[n][1] for n in nodes], dtype=np.float32),
             mode="markers+text",
             name=legend_name,
             ids=nodes,
