@@ -14,7 +14,7 @@ from itertools import combinations
 import networkx as nx
 
 from viz.load import Dataset
-from viz.model import Agreement, DateSpec, Event, ParticipantRole, Precision, Role
+from viz.model import Agreement, DateSpec, Event, ParticipantRole, Role, precision_of
 
 #: relation name -> verb shown to users
 RELATIONS: dict[str, str] = {
@@ -38,8 +38,7 @@ def _date_attrs(date: DateSpec) -> dict[str, str | None]:
 
 
 def _role_date_attrs(role: Role) -> dict[str, str | None]:
-    precision = "day" if len(role.as_of) == 10 else "month" if len(role.as_of) == 7 else "year"
-    return _date_attrs(DateSpec(start=role.as_of, precision=Precision(precision)))
+    return _date_attrs(DateSpec(start=role.as_of, precision=precision_of(role.as_of)))
 
 
 def _role_text(role: Role, organisation: str | None) -> str:

@@ -78,7 +78,8 @@ class ParticipantRole(StrEnum):
     participant = "participant"
 
 
-def _precision_of(text: str) -> Precision:
+def precision_of(text: str) -> Precision:
+    """The precision a partial date is written with: ``2014-06`` -> month."""
     match = _PARTIAL_DATE.match(text)
     if match is None:
         raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
@@ -109,7 +110,7 @@ def _validate_partial(value: object) -> str:
     value = _coerce_date_text(value)
     if not isinstance(value, str):
         raise ValueError("a date must be a string like 2025-11-04")
-    _precision_of(value)
+    precision_of(value)
     return value
 
 
@@ -140,7 +141,7 @@ class DateSpec(Record):
             raise ValueError(f"precision is '{self.precision.value}' but no start date is given")
         for name in ("start", "end"):
             value = getattr(self, name)
-            if value and _precision_of(value) is not self.precision:
+            if value and precision_of(value) is not self.precision:
                 raise ValueError(
                     f"{name} {value!r} does not match precision '{self.precision.value}'"
                 )
@@ -168,7 +169,7 @@ def partial_date_bounds(text: str) -> tuple[dt.date, dt.date]:
     >>> partial_date_bounds("2014-06")
     (datetime.date(2014, 6, 1), datetime.date(2014, 6, 30))
     """
-    precision = _precision_of(text)
+    precision = precision_of(text)
     parts = [int(p) for p in text.split("-")]
     if precision is Precision.day:
         day = dt.date(*parts)
@@ -182,7 +183,7 @@ def partial_date_bounds(text: str) -> tuple[dt.date, dt.date]:
 
 def format_partial_date(text: str) -> str:
     """``2025-11-04`` -> ``4 Nov 2025``; ``2014-06`` -> ``Jun 2014``; ``2014`` -> ``2014``."""
-    precision = _precision_of(text)
+    precision = precision_of(text)
     first, _ = partial_date_bounds(text)
     if precision is Precision.day:
         return f"{first.day} {first:%b %Y}"
