@@ -158,3 +158,45 @@ def test_part_of_cycles_are_rejected(data_copy):
     text = "\n".join(problems_of(data_copy))
     assert "ds-singh-israel-visit-2025-11: part_of: part_of leads back to this event (a cycle)" in text
     assert "jwg-17: part_of: part_of leads back to this event (a cycle)" in text
+
+
+def _to_json(folder: Path, name: str) -> Path:
+    """Replace ``name``.yaml by the same data as ``name``.json."""
+    import json
+
+    source = folder / f"{name}.yaml"
+    target = folder / f"{name}.json"
+    target.write_text(json.dumps(yaml.safe_load(source.read_text()), default=str))
+    source.unlink()
+    return target
+
+
+def test_json_collections_load_like_yaml(small, small_copy):
+    for name in ("sources", "actors", "agreements", "events"):
+        _to_json(small_copy, name)
+    loaded = load_dataset(small_copy)
+    assert loaded.actors == small.actors and loaded.events == small.events
+    assert loaded.agreements == small.agreements and loaded.sources == small.sources
+
+
+def test_json_problems_name_file_record_and_field(small_copy):
+    path = _to_json(small_copy, "events")
+    text = path.read_text()
+    # an unknown actor and a duplicate key: json would silently keep the last "title"
+    path.write_text(text.replace('"rajesh-kumar-singh"', '"nobody-at-all"', 1))
+    assert any("events.json" in p and "unknown actor id 'nobody-at-all'" in p for p in problems_of(small_copy))
+    path.write_text(text.replace('"title": ', '"title": "x", "title": ', 1))
+    assert any("events.json" in p and "duplicate key 'title'" in p for p in problems_of(small_copy))
+    path.write_text(text[: len(text) // 2])
+    assert any("events.json:" in p and "JSON error" in p for p in problems_of(small_copy))
+    path.write_text("[" * 100 + "]" * 100)
+    assert any("nested deeper than 40 levels" in p for p in problems_of(small_copy))
+
+
+def test_a_collection_in_two_formats_is_refused(small_copy):
+    import shutil
+
+    shutil.copy(small_copy / "events.yaml", small_copy / "events.keep")
+    _to_json(small_copy, "events")
+    shutil.copy(small_copy / "events.keep", small_copy / "events.yaml")
+    assert any("both events.yaml and events.json: keep one" in p for p in problems_of(small_copy))

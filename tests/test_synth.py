@@ -32,3 +32,14 @@ def test_synth_refuses_silly_sizes(tmp_path):
     result = subprocess.run([sys.executable, "-m", "viz.cli", "synth", "--actors", "3", "--events", "1", "--out",
                              str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "--actors" in result.stderr
+
+
+def test_synth_writes_json_above_the_auto_threshold_and_it_loads(tmp_path):
+    from viz.synth import write_synth
+
+    out = write_synth(tmp_path / "big", 300, 200, fmt="json")
+    assert sorted(p.name for p in out.iterdir()) == ["actors.json", "agreements.json", "dataset.yaml",
+                                                       "events.json", "sources.json"]
+    assert len(load_dataset(out).actors) == 301
+    write_synth(out, 300, 200, fmt="yaml")  # switching format replaces the files, never leaves both
+    assert not list(out.glob("*.json")) and len(load_dataset(out).events) == 200

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import combinations
 
 import networkx as nx
@@ -33,12 +34,19 @@ RELATIONS: dict[str, str] = {
 _VISITING_ROLES = {ParticipantRole.delegation_lead, ParticipantRole.delegate, ParticipantRole.visitor}
 
 
+@lru_cache(maxsize=4096)
 def _date_attrs(date: DateSpec) -> dict[str, str | None]:
+    # cached: large datasets repeat the same few thousand dates; callers copy the dict
     return {"date": date.start, "end": date.end, "precision": date.precision.value, "date_label": date.label()}
 
 
+@lru_cache(maxsize=4096)
+def _role_date_attrs_of(as_of: str) -> dict[str, str | None]:
+    return _date_attrs(DateSpec(start=as_of, precision=precision_of(as_of)))
+
+
 def _role_date_attrs(role: Role) -> dict[str, str | None]:
-    return _date_attrs(DateSpec(start=role.as_of, precision=precision_of(role.as_of)))
+    return _role_date_attrs_of(role.as_of)
 
 
 def _role_text(role: Role, organisation: str | None) -> str:

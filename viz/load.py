@@ -1,6 +1,7 @@
 """Load and validate a dataset folder into an immutable :class:`Dataset`.
 
-Each collection is ``<name>.yaml`` or, alternatively, ``<name>.csv`` (see
+Each collection is ``<name>.yaml`` or, alternatively, ``<name>.json`` (the fast
+format for large datasets, see :mod:`viz.json_reader`) or ``<name>.csv`` (see
 :mod:`viz.csv_reader`). Validation is all-or-nothing: :func:`load_dataset` either returns a complete
 Dataset or raises :class:`DatasetError` listing *every* problem found, each as
 ``file:line: record-id: field: message``.
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from viz.csv_reader import read_csv
+from viz.json_reader import read_json
 from viz.model import Actor, ActorKind, Agreement, DatasetMeta, Event, Source
 from viz.problems import DatasetError, Problem
 from viz.yaml_reader import YamlFile, read_yaml
@@ -27,6 +29,9 @@ COLLECTIONS: dict[str, type[BaseModel]] = {
     "agreements": Agreement,
     "events": Event,
 }
+
+#: the file formats a collection may come in
+FORMATS = ("yaml", "json", "csv")
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -217,17 +222,21 @@ def load_dataset(folder: str | Path) -> Dataset:
     unreadable: set[str] = set()
     for name, model in COLLECTIONS.items():
         records[name] = []
-        path, csv_path = root / f"{name}.yaml", root / f"{name}.csv"
-        if path.is_file() and csv_path.is_file():
-            problems.append(Problem(str(csv_path), None, "-", "-", f"both {name}.yaml and {name}.csv: keep one"))
+        present = [root / f"{name}.{ext}" for ext in FORMATS if (root / f"{name}.{ext}").is_file()]
+        if len(present) > 1:
+            problems.append(Problem(str(present[-1]), None, "-", "-",
+                                    f"both {present[0].name} and {present[1].name}: keep one"))
             unreadable.add(name)
             continue
-        if not path.is_file() and not csv_path.is_file():
-            problems.append(Problem(str(path), None, "-", "-", f"missing file (a list of {name}, or {name}.csv)"))
+        if not present:
+            problems.append(Problem(str(root / f"{name}.yaml"), None, "-", "-",
+                                    f"missing file (a list of {name}: {name}.yaml, {name}.json or {name}.csv)"))
             unreadable.add(name)
             continue
-        file = (read_yaml(path, str(path), problems) if path.is_file()
-                else read_csv(csv_path, str(csv_path), model, problems))
+        path = present[0]
+        file = (read_csv(path, str(path), model, problems) if path.suffix == ".csv"
+                else read_json(path, str(path), problems) if path.suffix == ".json"
+                else read_yaml(path, str(path), problems))
         if file is None:
             unreadable.add(name)
             continue

@@ -15,12 +15,13 @@ import random
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 
 from viz.interop import atomic_write
 
 #: above this many connected nodes, Kamada–Kawai (O(n^2) memory) gives way to igraph
 KAMADA_KAWAI_MAX_NODES = 500
-LAYOUT_VERSION = 3  # bump when the algorithm changes, so old caches are not reused
+LAYOUT_VERSION = 4  # bump when the algorithm changes, so old caches are not reused
 
 
 def default_cache_dir() -> Path:
@@ -44,9 +45,11 @@ def _layout_connected(graph: nx.Graph, seed: int) -> dict:
         coords = layout.layout_fruchterman_reingold(grid=count > 1000).coords
     finally:
         igraph.set_random_number_generator(random)
-    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
-    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    return {n: ((x - min(xs)) / span, (y - min(ys)) / span) for n, (x, y) in zip(nodes, coords, strict=True)}
+    xy = np.asarray(coords, dtype=float)
+    low = xy.min(axis=0)
+    span = float((xy.max(axis=0) - low).max()) or 1.0
+    xy = (xy - low) / span
+    return dict(zip(nodes, map(tuple, xy.tolist()), strict=True))
 
 
 def node_positions(graph: nx.Graph, seed: int = 7, cache_key: str | None = None,
@@ -69,9 +72,9 @@ def node_positions(graph: nx.Graph, seed: int = 7, cache_key: str | None = None,
                 return {n: tuple(stored[str(n)]) for n in graph.nodes}
         except (OSError, ValueError):
             pass  # a damaged cache is recomputed, never trusted
-    undirected = nx.Graph(graph.to_undirected(as_view=True))
-    isolated = sorted(nx.isolates(undirected), key=str)
-    undirected.remove_nodes_from(isolated)
+    undirected = nx.Graph()
+    undirected.add_edges_from((u, v) for u, v in graph.edges() if u != v)  # no attributes: fast
+    isolated = sorted((n for n in graph.nodes if n not in undirected), key=str)
     positions: dict = {}
     if undirected.number_of_nodes():
         raw = _layout_connected(undirected, seed)

@@ -9,6 +9,7 @@ working-group series, agreements between organisations. Every fact cites a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from pathlib import Path
 
@@ -22,11 +23,15 @@ _EVENT_KINDS = ("meeting", "visit", "meeting", "programme", "other", "agreement_
 _ROLES = ("co-chair", "delegation-lead", "delegate", "host", "participant", "visitor")
 
 
-def _pick(rng: random.Random, weights: list[int], population: list[str]) -> str:
-    """Preferential attachment: the more an item was picked, the likelier it is picked again."""
-    index = rng.choices(range(len(population)), weights=weights)[0]
-    weights[index] += 1
-    return population[index]
+def _pick(rng: random.Random, pool: list[str], population: list[str]) -> str:
+    """Preferential attachment: the more an item was picked, the likelier it is picked again.
+
+    ``pool`` starts as a copy of ``population`` and gains one copy of each pick, so an
+    item's chance is proportional to 1 + its picks (O(1) per pick, unlike weighted choice).
+    """
+    item = rng.choice(pool)
+    pool.append(item)
+    return item
 
 
 def _date(rng: random.Random) -> dict:
@@ -58,7 +63,7 @@ def synth_dataset(actors: int, events: int, seed: int = 1) -> dict[str, object]:
     countries = [f"country-{i}" for i in range(n_countries)]
     orgs = [f"org-{i}" for i in range(n_orgs)]
     people = [f"person-{i}" for i in range(n_people)]
-    country_weights, org_weights, person_weights = [1] * n_countries, [1] * n_orgs, [1] * n_people
+    country_weights, org_weights, person_weights = list(countries), list(orgs), list(people)
     actor_records: list[dict] = [{"id": c, "name": f"Country {i}", "kind": "country", "sources": cite()}
                                  for i, c in enumerate(countries)]
     actor_records += [{"id": o, "name": f"Organisation {i}", "kind": rng.choice(_ORG_KINDS),
@@ -106,10 +111,26 @@ def synth_dataset(actors: int, events: int, seed: int = 1) -> dict[str, object]:
             "events": event_records}
 
 
-def write_synth(out: str | Path, actors: int, events: int, seed: int = 1) -> Path:
-    """Write a synthetic dataset folder (each file written atomically)."""
+#: ``--format auto`` writes YAML up to this many actors and JSON above (YAML parses ~20x slower)
+AUTO_JSON_ABOVE = 5000
+
+
+def write_synth(out: str | Path, actors: int, events: int, seed: int = 1, fmt: str = "auto") -> Path:
+    """Write a synthetic dataset folder (each file written atomically).
+
+    ``fmt`` is "yaml", "json" or "auto" (JSON above AUTO_JSON_ABOVE actors);
+    ``dataset.yaml`` is always YAML.
+    """
     out = Path(out)
+    if fmt == "auto":
+        fmt = "json" if actors > AUTO_JSON_ABOVE else "yaml"
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     for name, data in synth_dataset(actors, events, seed).items():
-        atomic_write(out / f"{name}.yaml", yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False))
+        other = out / f"{name}.{'yaml' if fmt == 'json' else 'json'}"
+        if name != "dataset" and other.is_file():
+            other.unlink()  # a collection must come in one format only
+        if fmt == "json" and name != "dataset":
+            atomic_write(out / f"{name}.json", json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        else:
+            atomic_write(out / f"{name}.yaml", yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False))
     return out

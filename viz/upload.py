@@ -20,15 +20,15 @@ import zipfile
 from collections import OrderedDict
 from pathlib import Path, PurePosixPath
 
-from viz.load import DatasetError, Problem, load_dataset
+from viz.load import FORMATS, DatasetError, Problem, load_dataset
 from viz.view import ViewContext, prepare_context
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 DATASET_FILES = ("dataset.yaml", "sources.yaml", "actors.yaml", "agreements.yaml", "events.yaml")
 COLLECTIONS = ("sources", "actors", "agreements", "events")
-#: every file name an upload may contain: each collection as YAML or as CSV
-ALLOWED_FILES = ("dataset.yaml", *(f"{c}.{ext}" for c in COLLECTIONS for ext in ("yaml", "csv")))
+#: every file name an upload may contain: each collection as YAML, JSON or CSV
+ALLOWED_FILES = ("dataset.yaml", *(f"{c}.{ext}" for c in COLLECTIONS for ext in FORMATS))
 
 
 def _refuse(name: str, message: str) -> DatasetError:
@@ -47,7 +47,7 @@ def decode_upload(contents: str, name: str) -> bytes:
 
 
 def unpack(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The dataset's five YAML files from uploaded files or one zip (zip-slip and bomb safe)."""
+    """The dataset's five files from uploaded files or one zip (zip-slip and bomb safe)."""
     if len(files) == 1 and next(iter(files)).lower().endswith(".zip"):
         name, data = next(iter(files.items()))
         try:
@@ -69,10 +69,10 @@ def unpack(files: dict[str, bytes]) -> dict[str, bytes]:
         for name in files:
             if PurePosixPath(name).name not in ALLOWED_FILES:
                 raise _refuse(name, "not a dataset file; expected dataset.yaml and sources, actors, agreements "
-                                    "and events as .yaml or .csv (or one zip of them)")
+                                    "and events as .yaml, .json or .csv (or one zip of them)")
         files = {PurePosixPath(n).name: d for n, d in files.items()}
     missing = ["dataset.yaml"] if "dataset.yaml" not in files else []
-    missing += [f"{c}.yaml" for c in COLLECTIONS if f"{c}.yaml" not in files and f"{c}.csv" not in files]
+    missing += [f"{c}.yaml" for c in COLLECTIONS if not any(f"{c}.{ext}" in files for ext in FORMATS)]
     if missing:
         raise _refuse("upload", f"missing {', '.join(missing)}")
     return files

@@ -60,7 +60,7 @@ def dataset_hash(folder: str | Path) -> str:
     """Content hash of a dataset folder's files (the layout cache key)."""
     digest = hashlib.sha256()
     for path in sorted(Path(folder).iterdir()):
-        if path.suffix in (".yaml", ".csv") and path.is_file():
+        if path.suffix in (".yaml", ".json", ".csv") and path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
 
