@@ -35,6 +35,11 @@ def _path_list(dataset: Dataset, graph: nx.MultiDiGraph, paths: list[list[Hop]])
     return html.Ol(items, className="viz-paths")
 
 
+def too_large_note(nodes: int) -> html.P:
+    return html.P(f"This view has {nodes} nodes: filter it to at most {LIVE_ANALYSIS_MAX_NODES} to see brokers "
+                  "and communities.", className="viz-muted")
+
+
 def analysis_panel(dataset: Dataset, shown: nx.MultiDiGraph, paths: list[list[Hop]] | None,
                    path_ends: tuple[str | None, str | None]) -> html.Div:
     """Brokers with their centralities, the communities, and the shortest paths asked for.
@@ -49,9 +54,7 @@ def analysis_panel(dataset: Dataset, shown: nx.MultiDiGraph, paths: list[list[Ho
                      _path_list(dataset, shown, paths) if paths else
                      html.P("No path between them in this view.", className="viz-muted", id="path-none")]
     if shown.number_of_nodes() > LIVE_ANALYSIS_MAX_NODES:
-        return html.Div([html.P(f"This view has {shown.number_of_nodes()} nodes: filter it to at most "
-                                f"{LIVE_ANALYSIS_MAX_NODES} to see brokers and communities.", className="viz-muted"),
-                         *path_part])
+        return html.Div([too_large_note(shown.number_of_nodes()), *path_part])
     scores = centrality(shown)
     top = brokers(shown, limit=8)
     header = html.Tr([html.Th(h) for h in ("Broker", "Betweenness", "Degree", "Eigenvector")])

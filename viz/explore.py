@@ -97,23 +97,26 @@ def selection_highlight(dataset: Dataset, graph: nx.MultiDiGraph, selected: str 
     return Highlight()
 
 
+def actor_row(dataset: Dataset, actor_id: str, degree: int, events: int) -> dict | None:
+    """A table row: name, kind, organisation (latest role, else country), degree and events."""
+    actor = dataset.actor_by_id.get(actor_id)
+    if actor is None:
+        return None  # agreements are listed in the details, not as actors
+    latest = max(actor.roles, key=lambda r: r.as_of, default=None)
+    organisation = (dataset.actor_by_id[latest.organisation].name
+                    if latest and latest.organisation else
+                    dataset.actor_by_id[actor.country].name if actor.country else "")
+    return {"id": actor.id, "actor": actor.name, "kind": actor.kind.value.replace("_", " "),
+            "organisation": organisation, "degree": degree, "events": events}
+
+
 def table_rows(dataset: Dataset, shown: nx.MultiDiGraph, events: list[TimelineEntry]) -> list[dict]:
     """One row per actor shown: name, kind, organisation, degree (relations shown), events shown."""
     per_actor: dict[str, int] = {}
     for entry in events:
         for actor_id in entry.actor_ids:
             per_actor[actor_id] = per_actor.get(actor_id, 0) + 1
-    rows = []
-    for node in shown.nodes:
-        actor = dataset.actor_by_id.get(node)
-        if actor is None:
-            continue  # agreements are listed in the details, not as actors
-        latest = max(actor.roles, key=lambda r: r.as_of, default=None)
-        organisation = (dataset.actor_by_id[latest.organisation].name
-                        if latest and latest.organisation else
-                        dataset.actor_by_id[actor.country].name if actor.country else "")
-        rows.append({"id": actor.id, "actor": actor.name, "kind": actor.kind.value.replace("_", " "),
-                     "organisation": organisation, "degree": shown.degree(node),
-                     "events": per_actor.get(node, 0)})
+    rows = [row for node in shown.nodes
+            if (row := actor_row(dataset, node, shown.degree(node), per_actor.get(node, 0))) is not None]
     rows.sort(key=lambda r: (-r["degree"], r["actor"]))
     return rows

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
 import plotly.graph_objects as go
-from dash import html
+from dash import Patch, html
 
 from viz.analysis_panel import analysis_panel
 from viz.analytics import shortest_paths
@@ -17,6 +18,7 @@ from viz.details import details_for, source_labels
 from viz.explore import selection_highlight, table_rows, visible_events, visible_graph
 from viz.figures import network_figure, timeline_figure
 from viz.graph import build_graph
+from viz.large_view import LARGE_MIN_NODES, LargeFigures, build_large_figures, large_analysis, large_view_parts
 from viz.load import Dataset, load_dataset
 from viz.positions import node_positions
 from viz.state import ViewState, state_to_query
@@ -43,17 +45,42 @@ class ViewContext:
     def names(self) -> dict[str, str]:
         return {n: a["label"] for n, a in self.graph.nodes(data=True)}
 
+    @cached_property
+    def large(self) -> bool:
+        """Large datasets are drawn once and then patched (see :mod:`viz.large_view`)."""
+        return self.graph.number_of_nodes() > LARGE_MIN_NODES
+
+    @cached_property
+    def large_figures(self) -> LargeFigures:
+        return build_large_figures(self)
+
+    @cached_property
+    def outcome_events(self) -> dict[str, list[int]]:
+        """Agreement id -> positions of the events it came out of."""
+        found: dict[str, list[int]] = {}
+        for i, event in enumerate(self.dataset.events):
+            for agreement in event.outcomes:
+                found.setdefault(agreement, []).append(i)
+        return found
+
 
 @dataclasses.dataclass(frozen=True)
 class View:
-    network: go.Figure
-    timeline: go.Figure
+    """What the page shows. For large datasets built with ``patch=True`` the
+    figures are ``dash.Patch`` objects against the base figures of the page."""
+
+    network: go.Figure | Patch
+    timeline: go.Figure | Patch
     table: list[dict]
     summary: str
     details: html.Div
     query: str
-    sources_cited: tuple[str, ...]
-    analysis: html.Div
+    cited: Callable[[], tuple[str, ...]]
+
+    @cached_property
+    def sources_cited(self) -> tuple[str, ...]:
+        """Every source behind the events and relations shown (computed on first use)."""
+        return self.cited()
 
 
 def dataset_hash(folder: str | Path) -> str:
@@ -73,12 +100,24 @@ def prepare_context(data_dir: str | Path) -> ViewContext:
     dataset = load_dataset(data_dir)
     graph = build_graph(dataset)
     positions = node_positions(graph, cache_key=dataset_hash(data_dir))
-    return ViewContext(dataset, graph, positions, source_labels(dataset))
+    context = ViewContext(dataset, graph, positions, source_labels(dataset))
+    if context.large:
+        _ = context.large_figures  # built now, so the first page does not wait for it
+    return context
 
 
-def build_view(context: ViewContext, state: ViewState | None = None) -> View:
-    """Everything the page shows for ``state``: both charts, the table, the details and the URL."""
+def build_view(context: ViewContext, state: ViewState | None = None, *, patch: bool = False) -> View:
+    """Everything the page shows for ``state``: both charts, the table, the details and the URL.
+
+    With ``patch`` a large dataset's figures come as ``dash.Patch`` objects
+    (small datasets always get whole figures).
+    """
     state = state or ViewState()
+    if context.large:
+        parts = large_view_parts(context, state, patch=patch)
+        return View(network=parts["network"], timeline=parts["timeline"], table=parts["table"],
+                    summary=parts["summary"], details=parts["details"], query=state_to_query(state),
+                    cited=parts["cited"])
     shown = visible_graph(context.graph, context.dataset, state)
     events = visible_events(context.dataset, state)
     highlight = selection_highlight(context.dataset, context.graph, state.selected)
@@ -91,8 +130,12 @@ def build_view(context: ViewContext, state: ViewState | None = None) -> View:
     )
     paths = shortest_paths(shown, state.path_from, state.path_to) if state.path_from and state.path_to else []
     path_pairs = frozenset(frozenset((h.source, h.target)) for path in paths for h in path)
-    cited = dict.fromkeys(s for e in events for s in e.sources)
-    cited.update(dict.fromkeys(s for _, _, ids in shown.edges(data="sources") for s in ids or ()))
+
+    def cited() -> tuple[str, ...]:
+        found = dict.fromkeys(s for e in events for s in e.sources)
+        found.update(dict.fromkeys(s for _, _, ids in shown.edges(data="sources") for s in ids or ()))
+        return tuple(found)
+
     return View(
         network=network_figure(shown, context.positions, sources=context.sources, highlight=highlight.nodes,
                                path=path_pairs, title=f"{title}: network{scope}"),
@@ -102,6 +145,19 @@ def build_view(context: ViewContext, state: ViewState | None = None) -> View:
         summary=summary,
         details=details_for(context.dataset, context.graph, state.selected),
         query=state_to_query(state),
-        sources_cited=tuple(cited),
-        analysis=analysis_panel(context.dataset, shown, paths, (state.path_from, state.path_to)),
+        cited=cited,
     )
+
+
+def view_analysis(context: ViewContext, state: ViewState | None = None) -> html.Div:
+    """The analysis panel for ``state``: brokers, communities and shortest paths.
+
+    Kept apart from :func:`build_view` (and its own callback), because
+    centrality on a few thousand nodes takes seconds while the charts take milliseconds.
+    """
+    state = state or ViewState()
+    if context.large:
+        return large_analysis(context, state)
+    shown = visible_graph(context.graph, context.dataset, state)
+    paths = shortest_paths(shown, state.path_from, state.path_to) if state.path_from and state.path_to else []
+    return analysis_panel(context.dataset, shown, paths, (state.path_from, state.path_to))

@@ -6,12 +6,14 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update, set_props
 
 from viz.app.layout import page_layout, upload_errors
 from viz.explore import visible_events, visible_graph
+from viz.figures.scale import clicked_node
 from viz.interop import export_bytes
 from viz.load import DatasetError
+from viz.options import SEARCH_LIMIT, actor_options
 from viz.report import render_view_report
 from viz.state import ViewState, controls_from_state, state_from_controls, state_from_query
 from viz.upload import Contexts, decode_upload, store_upload
-from viz.view import build_view
+from viz.view import build_view, view_analysis
 
 #: the controls that make up the state, in the order the callbacks list them
 CONTROLS = [("org-filter", "value"), ("actor-kind-filter", "value"), ("event-kind-filter", "value"),
@@ -32,6 +34,18 @@ def _outputs(duplicate: bool) -> list[Output]:
 
 
 DATASET = State("dataset-key", "data")
+
+
+def _register_actor_search(app: Dash, contexts: Contexts, dropdown: str, organisations: bool, style: str) -> None:
+    @app.callback(Output(dropdown, "options"), Input(dropdown, "search_value"), Input(dropdown, "value"), DATASET)
+    def search(query: str | None, value, key: str | None):
+        """Large datasets list matching actors as the user types (and always the chosen ones)."""
+        context = contexts.get(key)
+        if not context.large:
+            return no_update
+        selected = value if isinstance(value, list) else [value] if value else []
+        return actor_options(context.dataset, organisations=organisations, style=style, query=query or None,
+                             selected=selected, limit=SEARCH_LIMIT if query else 0)
 
 
 def register_callbacks(app: Dash, contexts: Contexts) -> None:
@@ -65,10 +79,10 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         Output("selection", "data", allow_duplicate=True),
         Input("network-graph", "clickData"), Input("timeline-graph", "clickData"),
         Input({"type": "jwg-session", "event": ALL}, "n_clicks"), Input("actor-table", "active_cell"),
-        State("actor-table", "derived_viewport_data"),
+        State("actor-table", "derived_viewport_data"), DATASET,
         prevent_initial_call=True,
     )
-    def select(network_click, timeline_click, _session_clicks, cell, table_rows):
+    def select(network_click, timeline_click, _session_clicks, cell, table_rows, key):
         trigger = ctx.triggered_id
         if isinstance(trigger, dict):
             return f"event:{trigger['event']}"
@@ -76,21 +90,37 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
             if not cell or not table_rows or cell.get("row") is None or cell["row"] >= len(table_rows):
                 return no_update
             return f"node:{table_rows[cell['row']]['id']}"
-        ref = _clicked_ref(network_click if trigger == "network-graph" else timeline_click)
+        click = network_click if trigger == "network-graph" else timeline_click
+        ref = _clicked_ref(click)
+        context = contexts.get(key)
+        if ref is None and trigger == "network-graph" and context.large:
+            point = ((click or {}).get("points") or [{}])[0]
+            node = clicked_node(context.large_figures.index, point.get("curveNumber", -1), point.get("pointNumber", -1))
+            ref = f"node:{node}" if node else None
         return ref or no_update
 
     @app.callback(
         Output("network-graph", "figure"), Output("timeline-graph", "figure"), Output("actor-table", "data"),
         Output("view-summary", "children"), Output("details", "children"), Output("url-query", "data"),
-        Output("analysis", "children"),
         *[Input(cid, prop) for cid, prop in CONTROLS], DATASET,
         prevent_initial_call=True,
     )
     def render(*values):
         *controls, key = values
-        view = build_view(contexts.get(key), state_of(key, *controls))
+        view = build_view(contexts.get(key), state_of(key, *controls), patch=True)
         set_props("app-error", {"children": None})  # a good render clears an earlier error
-        return view.network, view.timeline, view.table, view.summary, view.details, view.query, view.analysis
+        return view.network, view.timeline, view.table, view.summary, view.details, view.query
+
+    @app.callback(Output("analysis", "children"), *[Input(cid, prop) for cid, prop in CONTROLS], DATASET,
+                  prevent_initial_call=True)
+    def analyse(*values):
+        """Its own request: centrality can take seconds, the charts must not wait for it."""
+        *controls, key = values
+        return view_analysis(contexts.get(key), state_of(key, *controls))
+
+    for dropdown, organisations, style in (("org-filter", True, "kind"), ("actor-search", False, "aliases"),
+                                           ("path-from", False, "plain"), ("path-to", False, "plain")):
+        _register_actor_search(app, contexts, dropdown, organisations, style)
 
     # Keep the address bar in step without reloading, so the link can be copied at any time.
     app.clientside_callback(

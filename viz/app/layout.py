@@ -8,9 +8,10 @@ from viz.details import EMPTY_HINT
 from viz.figures import modebar_config
 from viz.figures.timeline import PRECISION_LEGEND
 from viz.model import ActorKind, EventKind
+from viz.options import actor_options
 from viz.timeline import TimelineEntry, jwg_series
 from viz.upload import MAX_UPLOAD_BYTES
-from viz.view import ViewContext, build_view
+from viz.view import ViewContext, build_view, view_analysis
 
 TABLE_COLUMNS = [("actor", "Actor"), ("kind", "Kind"), ("organisation", "Organisation"),
                  ("degree", "Relations"), ("events", "Events")]
@@ -36,22 +37,17 @@ def _filters(context: ViewContext) -> html.Section:
     dataset = context.dataset
     low, high = context.year_range
     step = max(1, (high - low) // 8)
-    actor_search = [
-        {"label": a.name + (f" ({', '.join(a.aliases)})" if a.aliases else ""), "value": a.id,
-         "search": " ".join([a.name, *a.aliases])}
-        for a in sorted(dataset.actors, key=lambda a: a.name.lower())
-    ]
+    listed = not context.large  # a large dataset's actor dropdowns are searched on the server
     topics = sorted({t for e in dataset.events for t in e.topics}, key=str.lower)
     kinds = [{"label": k.value.replace("_", " "), "value": k.value} for k in ActorKind]
     kinds.append({"label": "agreement", "value": "agreement"})
     return html.Section(className="viz-filters", children=[
         _labelled("Find actor", dcc.Dropdown(
-            id="actor-search", options=[{"label": o["label"], "value": o["value"]} for o in actor_search],
+            id="actor-search", options=actor_options(dataset, style="aliases") if listed else [],
             multi=True, placeholder="Search by name or alias…"), "actor-search"),
         _labelled("Organisation", dcc.Dropdown(
             id="org-filter", multi=True, placeholder="All organisations",
-            options=[{"label": f"{a.name} ({a.kind.value.replace('_', ' ')})", "value": a.id}
-                     for a in dataset.organisations()]), "org-filter"),
+            options=actor_options(dataset, organisations=True, style="kind") if listed else []), "org-filter"),
         _labelled("Actor kind", dcc.Dropdown(id="actor-kind-filter", options=kinds, multi=True,
                                              placeholder="All kinds"), "actor-kind-filter"),
         _labelled("Event kind", dcc.Dropdown(
@@ -95,14 +91,14 @@ def _export_bar(context: ViewContext) -> html.Section:
 
 
 def _analysis_section(context: ViewContext, view) -> html.Section:
-    actors = [{"label": a.name, "value": a.id} for a in sorted(context.dataset.actors, key=lambda a: a.name.lower())]
+    actors = actor_options(context.dataset) if not context.large else []
     return html.Section(className="viz-analysis", children=[
         html.H2("Analysis of this view"),
         html.Div(className="viz-path-controls", children=[
             _labelled("Path from", dcc.Dropdown(id="path-from", options=actors, placeholder="Actor…"), "path-from"),
             _labelled("to", dcc.Dropdown(id="path-to", options=actors, placeholder="Actor…"), "path-to"),
         ]),
-        html.Div(view.analysis, id="analysis"),
+        html.Div(view_analysis(context), id="analysis"),
         html.Div(className="viz-export", children=[
             html.Span("Download data:", className="viz-field-label"),
             dcc.Dropdown(id="data-format", options=[

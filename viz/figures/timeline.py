@@ -39,6 +39,16 @@ def _event_hover(entry: TimelineEntry, sources: Mapping[str, str]) -> str:
     return "<br>".join(lines)
 
 
+#: a brief (large) timeline labels numbered sessions only when there are at most this many in a lane
+MAX_BRIEF_LABELS = 40
+
+
+def _brief_hover(entry: TimelineEntry, sources: Mapping[str, str]) -> str:
+    # large datasets: a short hover keeps the page small; the details panel has the rest
+    heading = f"{entry.label} · {entry.title}" if entry.label and entry.label not in entry.title else entry.title
+    return f"<b>{esc(heading)}</b><br>{esc(entry.date_label)}"
+
+
 def _date_range(entries: Sequence[TimelineEntry]) -> list[str] | None:
     """The x range: every dated event, padded so a single day is not stretched to fill the axis."""
     days = [d for e in entries for d in (e.start, e.end) if d is not None]
@@ -60,7 +70,7 @@ def _opacity(rows: Sequence[TimelineEntry], highlight: frozenset[str] | None) ->
 
 
 def _lane_traces(kind: str, rows: list[TimelineEntry], sources: Mapping[str, str],
-                 highlight: frozenset[str] | None) -> list[go.Scatter]:
+                 highlight: frozenset[str] | None, brief: bool = False) -> list[go.Scatter]:
     lane = kind.replace("_", " ")
     colour = EVENT_COLOURS.get(kind, "#000000")
     traces = []
@@ -74,11 +84,14 @@ def _lane_traces(kind: str, rows: list[TimelineEntry], sources: Mapping[str, str
                 x=span_x, y=[lane if x else None for x in span_x], mode="lines", showlegend=False,
                 line={"width": 10 if vague else 6, "color": colour}, opacity=0.25 if vague else 0.5,
                 hoverinfo="skip", xaxis="x", yaxis="y"))
-    traces.append(go.Scatter(
+    hover = _brief_hover if brief else _event_hover
+    # hundreds of session labels on one lane would be a black smear; they stay in the hovers
+    labelled = not brief or sum(1 for e in rows if e.label) <= MAX_BRIEF_LABELS
+    traces.append((go.Scattergl if brief else go.Scatter)(
         x=[_marker_x(e) for e in rows], y=[lane] * len(rows), mode="markers+text", name=lane, showlegend=False,
-        ids=[e.event_id for e in rows], customdata=[f"event:{e.event_id}" for e in rows],
-        text=[esc(e.label or "") for e in rows], textposition="top center", textfont={"size": 12, "color": "#222"},
-        hovertext=[_event_hover(e, sources) for e in rows], hoverinfo="text",
+        ids=None if brief else [e.event_id for e in rows], customdata=[f"event:{e.event_id}" for e in rows],
+        text=[esc(e.label or "") for e in rows] if labelled else None, textposition="top center",
+        textfont={"size": 12, "color": "#222"}, hovertext=[hover(e, sources) for e in rows], hoverinfo="text",
         marker={"size": 14, "color": colour, "line": {"width": 2, "color": colour},
                 "symbol": ["circle" if e.precision == "day" else "circle-open" for e in rows],
                 "opacity": _opacity(rows, highlight)},
@@ -94,12 +107,15 @@ def timeline_figure(
     height: int = 320,
     lanes: Iterable[str] = KIND_ORDER,
     highlight: frozenset[str] | None = None,
+    brief: bool = False,
 ) -> go.Figure:
     """Events on a date axis, one lane per event kind; numbered sessions labelled.
 
     Markers carry ``customdata`` ``event:<id>`` for clicks. ``sources`` maps
     source ids to short labels for hovers. ``highlight`` (a selection) keeps
-    those events bright and dims the rest.
+    those events bright and dims the rest. ``brief`` (large datasets) draws
+    with WebGL, keeps hovers to title and date, and ends with an empty
+    "selected events" trace that patches fill (see :mod:`viz.figures.scale`).
     """
     sources = sources or {}
     lanes = list(lanes)
@@ -110,20 +126,24 @@ def timeline_figure(
     for kind in lanes:
         rows = [e for e in dated if e.kind == kind]
         if rows:
-            fig.add_traces(_lane_traces(kind, rows, sources, highlight))
+            fig.add_traces(_lane_traces(kind, rows, sources, highlight, brief))
         loose = [e for e in undated if e.kind == kind]
         if loose:
             fig.add_trace(go.Scatter(
                 x=list(range(len(loose))), y=[kind.replace("_", " ")] * len(loose), mode="markers+text",
                 showlegend=False, ids=[e.event_id for e in loose], customdata=[f"event:{e.event_id}" for e in loose],
                 text=[esc(e.label or "") for e in loose], textposition="top center",
-                hovertext=[_event_hover(e, sources) for e in loose], hoverinfo="text",
+                hovertext=[(_brief_hover if brief else _event_hover)(e, sources) for e in loose], hoverinfo="text",
                 marker={"size": 13, "symbol": "diamond-open", "color": EVENT_COLOURS.get(kind, "#000"),
                         "line": {"width": 2}, "opacity": _opacity(loose, highlight)},
             ), row=1, col=2)
     for name, symbol, _ in PRECISION_LEGEND:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
                                  marker={"size": 11, "symbol": symbol, "color": "#555", "line": {"width": 2}}))
+    if brief:
+        fig.add_trace(go.Scattergl(x=[], y=[], mode="markers", name="selected events", showlegend=False,
+                                   hoverinfo="skip", marker={"size": 16, "color": "rgba(0,0,0,0)",
+                                                             "line": {"width": 2.5, "color": "#222"}}))
     most_undated = max((sum(e.kind == k for e in undated) for k in lanes), default=0)
     fig.update_layout(
         **base_layout(title, height, top=64),

@@ -1,0 +1,117 @@
+"""50k actors / 200k relations in real headless Chromium: the view draws, filters
+arrive as small patches (not whole figures), and clicks still select.
+
+Times and sizes are recorded in test-output/scale-50k.json, not asserted.
+"""
+
+import json
+import time
+
+import pytest
+from conftest import serve
+from test_browser import choose_organisation, wait_for_details
+
+from viz.graph import build_graph
+from viz.load import load_dataset
+from viz.synth import write_synth
+
+pytestmark = pytest.mark.browser
+
+ACTORS, EVENTS = 50_000, 19_000
+
+# Records when each chart has been drawn and painted: wraps Plotly.react as plotly.js is defined
+# (dcc.Graph calls it in the same task that loads plotly.js, so polling would be too late).
+FIRST_DRAW = """
+window.__draws = [];
+let plotly;
+Object.defineProperty(window, 'Plotly', {configurable: true, get() { return plotly; }, set(value) {
+  plotly = value;
+  const react = value.react;
+  value.react = function (gd, ...rest) {
+    const done = react.call(this, gd, ...rest);
+    Promise.resolve(done).then(() => requestAnimationFrame(() => requestAnimationFrame(() =>
+      window.__draws.push([gd.closest('[id$="-graph"]').id, performance.now()]))));
+    return done;
+  };
+}});
+"""
+SHOWN_NODES = """() => { const gd = document.querySelector('#network-graph .js-plotly-plot');
+  const t = gd._fullData.find(t => t.name === 'actors shown'); return t ? t._length || 0 : 0; }"""
+
+
+@pytest.fixture(scope="module")
+def big_app(tmp_path_factory):
+    data = write_synth(tmp_path_factory.mktemp("scale") / "synth-50k", ACTORS, EVENTS)
+    started = time.perf_counter()
+    with serve(data) as url:
+        yield url, time.perf_counter() - started, data
+
+
+def test_50k_view_draws_filters_by_patch_and_selects(browser, big_app, output_dir):
+    url, startup, data = big_app
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    responses: list[tuple[str, int, str]] = []
+
+    def record(response) -> None:
+        if "_dash-update-component" in response.url or "_dash-layout" in response.url:
+            body = response.body()
+            responses.append((response.url, len(body), body[:300].decode("latin-1")))
+
+    page.on("requestfinished", lambda request: record(request.response()))
+    page.add_init_script(FIRST_DRAW)
+    page.goto(url, timeout=120_000)
+    page.wait_for_function("window.__draws.some(d => d[0] === 'network-graph')", polling=200, timeout=180_000)
+    first_draw = page.evaluate("window.__draws.find(d => d[0] === 'network-graph')[1]")
+    drawn = page.evaluate("""() => { const gd = document.querySelector('#network-graph .js-plotly-plot');
+        const count = (kind) => gd._fullData.filter(t => t.mode === kind).reduce((n, t) => n + (t._length || 0), 0);
+        return {traces: gd.data.length, markers: count('markers'), gl: gd.querySelectorAll('canvas').length}; }""")
+    # every actor and agreement is a marker, drawn with WebGL
+    graph = build_graph(load_dataset(data))
+    assert drawn["markers"] == graph.number_of_nodes() and drawn["gl"] > 0
+    page.screenshot(path=output_dir / "scale-50k.png")
+
+    organisation = max((n for n, a in graph.nodes(data=True) if a["kind"] == "company"), key=graph.degree)
+    name = graph.nodes[organisation]["label"]
+    before = len(responses)
+    network_draws = "window.__draws.filter(d => d[0] === 'network-graph').length"
+    draws = page.evaluate(network_draws)
+    clicked = time.perf_counter()
+    choose_organisation(page, name)
+    page.wait_for_function(f"({SHOWN_NODES})() > 0", polling=100, timeout=60_000)
+    page.wait_for_function(f"(n) => {network_draws} > n", arg=draws, polling=100, timeout=120_000)
+    filter_seconds = time.perf_counter() - clicked
+    summary = page.inner_text("#view-summary")
+    assert summary.endswith("best connected)") and f"of {graph.number_of_nodes()} actors" in summary
+    update = [r for r in responses[before:] if "_dash-update-component" in r[0] and "network-graph" in r[2]]
+    assert update and "__dash_patch_update" in json.dumps(update[-1][2]), "the filter resent a whole figure"
+    assert organisation in page.evaluate("""() => document.querySelector('#network-graph .js-plotly-plot')
+        .data.find(t => t.name === 'actors shown').customdata.join(' ')""")
+    page.screenshot(path=output_dir / "scale-50k-filtered.png")
+
+    # click the organisation's node; in a dense centre plotly may pick a neighbour within a pixel,
+    # so the details must show whichever node the click event names (base traces carry no customdata)
+    box = page.evaluate("""(ref) => { const gd = document.querySelector('#network-graph .js-plotly-plot');
+        window.__clicked = []; gd.on('plotly_click', d => window.__clicked.push(d.points[0].hovertext));
+        const t = gd._fullData.find(t => t.name === 'actors shown'); const i = t.customdata.indexOf(ref);
+        const x = gd._fullLayout.xaxis, y = gd._fullLayout.yaxis;
+        return [x._offset + x.l2p(t.x[i]), y._offset + y.l2p(t.y[i])]; }""", f"node:{organisation}")
+    frame = page.locator("#network-graph .js-plotly-plot").bounding_box()
+    page.mouse.move(frame["x"] + box[0], frame["y"] + box[1])
+    page.mouse.click(frame["x"] + box[0], frame["y"] + box[1])
+    page.wait_for_function("window.__clicked.length > 0", polling=100, timeout=30_000)
+    clicked_name = page.evaluate("window.__clicked[0]")
+    assert clicked_name in {a["label"] for _, a in graph.nodes(data=True)}
+    wait_for_details(page, clicked_name)
+    page.screenshot(path=output_dir / "scale-50k-selected.png")
+
+    (output_dir / "scale-50k.json").write_text(json.dumps({
+        "app_start_s": round(startup, 2), "time_to_first_draw_ms": round(first_draw),
+        "first_layout_bytes": max((r[1] for r in responses if "_dash-layout" in r[0]), default=None),
+        "filter_click_to_drawn_s": round(filter_seconds, 2), "filter_response_bytes": update[-1][1],
+        "nodes": graph.number_of_nodes(), "relations": graph.number_of_edges(),
+    }, indent=1))
+    context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
