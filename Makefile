@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8050
 DATA   ?= data/india-israel
 
-.PHONY: run test install install-test browser lint validate loadtest clean
+.PHONY: run test install install-test browser lint validate bench loadtest clean
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -37,6 +37,11 @@ validate: install
 
 test: install-test browser lint validate
 	$(BIN)/pytest
+
+# viz vs the common approach (one trace per relation, spring_layout) at 1k, 10k and 50k actors:
+# writes bench/results.json and prints a table (about 6 minutes; not part of `make test`).
+bench: install
+	$(BIN)/python scripts/bench.py
 
 # 50 concurrent clients for 2 minutes against gunicorn on 127.0.0.1 (not part of `make test`).
 loadtest: install-test

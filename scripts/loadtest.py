@@ -94,7 +94,7 @@ def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -137,7 +137,7 @@ def main() -> int:
     report: dict = {"clients": args.clients, "seconds": round(elapsed, 1), "workers": args.workers,
                     "requests": len(results), "errors": sum(not ok for _, _, ok in results),
                     "requests_per_second": round(len(results) / elapsed, 1), "actions": {}}
-    for action in sorted({a for a, _, _ in results}) + ["all"]:
+    for action in [*sorted({a for a, _, _ in results}), "all"]:
         times = [t * 1000 for a, t, ok in results if ok and (action == "all" or a == action)]
         report["actions"][action] = {
             "requests": len(times), "p50_ms": round(percentile(times, 50), 1),

@@ -64,12 +64,14 @@ def test_masks_match_the_networkx_queries(case):
             e.event_id for e in visible_events(data, state)}, state
 
 
-def test_relations_are_sorted_into_contiguous_time_buckets(case):
-    _, graph, index = case
+def test_relations_are_sorted_into_contiguous_time_and_kind_buckets(case):
+    data, graph, index = case
     assert index.edge_count == graph.number_of_edges()
     assert (index.edge_bucket[1:] >= index.edge_bucket[:-1]).all()
-    for b, years in enumerate(index.buckets):
+    for b, (years, kind) in enumerate(index.buckets):
         part = slice(index.bucket_start[b], index.bucket_start[b + 1])
+        kinds = {data.events[e].kind.value if e >= 0 else "" for e in index.edge_event[part]}
+        assert kinds == {kind}
         if years is None:
             assert (index.edge_first[part] == -1).all()
         else:

@@ -25,14 +25,19 @@ from viz.timeline import event_actor_ids
 
 _UNDATED = -1
 
+#: ((first year, last year) or None when undated, event kind or "")
+Bucket = tuple[tuple[int, int] | None, str]
+
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class GraphIndex:
     """Nodes, relations and events of one dataset as parallel arrays.
 
-    Relations are sorted by time bucket (the years of their first and last
-    possible day; undated last) and then by source node, so each bucket is one
-    contiguous slice (``bucket_start[b]:bucket_start[b + 1]``).
+    Relations are sorted by bucket and then by source node, so each bucket is
+    one contiguous slice (``bucket_start[b]:bucket_start[b + 1]``). A bucket is
+    the years of a relation's first and last possible day (None: undated) and
+    the kind of the event behind it ("" for roles and agreements), so a
+    year-aligned window or an event-kind filter keeps or drops whole buckets.
     """
 
     nodes: tuple[str, ...]
@@ -49,7 +54,7 @@ class GraphIndex:
     edge_last: np.ndarray
     edge_event: np.ndarray  # index into events, -1 when the relation has no event
     edge_bucket: np.ndarray
-    buckets: tuple[tuple[int, int] | None, ...]  # (first year, last year); None: undated
+    buckets: tuple[Bucket, ...]
     bucket_start: np.ndarray
     events: tuple[str, ...]  # dataset order
     event_first: np.ndarray
@@ -89,12 +94,17 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
     def year(day: int) -> int:
         return dt.date.fromordinal(day).year
 
-    bucket_of = {(f, la): (year(f), year(la)) if f != _UNDATED else None for f, la in {(r[2], r[3]) for r in raw}}
-    buckets = tuple(sorted({b for b in bucket_of.values() if b is not None})) + (
-        (None,) if None in bucket_of.values() else ())
+    event_kind_of = [e.kind.value for e in dataset.events]
+    years_of = {(f, la): (year(f), year(la)) if f != _UNDATED else None for f, la in {(r[2], r[3]) for r in raw}}
+
+    def bucket(r: tuple) -> Bucket:
+        return years_of[(r[2], r[3])], event_kind_of[r[4]] if r[4] >= 0 else ""
+
+    keys = {bucket(r) for r in raw}
+    buckets = tuple(sorted(keys, key=lambda b: (b[0] is None, b[0] or (0, 0), b[1])))
     bucket_code = {b: i for i, b in enumerate(buckets)}
-    raw.sort(key=lambda r: (bucket_code[bucket_of[(r[2], r[3])]], r[0], r[1]))
-    edge_bucket = np.array([bucket_code[bucket_of[(r[2], r[3])]] for r in raw], dtype=np.int32)
+    raw.sort(key=lambda r: (bucket_code[bucket(r)], r[0], r[1]))
+    edge_bucket = np.array([bucket_code[bucket(r)] for r in raw], dtype=np.int32)
     columns = list(zip(*raw, strict=True)) if raw else [(), (), (), (), (), ()]
     event_first, event_last = [], []
     for e in dataset.events:

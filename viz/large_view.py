@@ -29,7 +29,7 @@ from viz.timeline import timeline_entries
 #: above this many nodes the app switches to base figures and patches
 LARGE_MIN_NODES = 3000
 #: the table lists this many best-connected actors of a large view
-TABLE_MAX_ROWS = 50
+TABLE_MAX_ROWS = 25
 
 
 @dataclasses.dataclass(eq=False)

@@ -29,6 +29,9 @@ NODE_STYLE: dict[str, tuple[str, str, str]] = {
 #: event kind -> colour
 EVENT_COLOURS: dict[str, str] = dict(zip(KIND_ORDER, OKABE_ITO[4:] + OKABE_ITO[:4], strict=False))
 
+#: filtered-out points of a large dataset's figures turn this grey (see viz.figures.scale)
+GHOST = "#dcdcdc"
+
 FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 
 

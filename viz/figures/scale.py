@@ -13,7 +13,7 @@ the browser or are applied to a copy of the base for exports:
 - nodes keep their per-kind traces; filtered-out nodes turn faint grey (one
   byte per node, sent as a binary array) or, when few nodes remain, all turn
   grey and the kept ones are drawn in an overlay;
-- a selection dims the base and draws what it lights up on top.
+- a selection dims the base nodes and draws what it lights up on top.
 
 Changes are keyed by a path into the figure, e.g. ``("data", 3, "visible")``.
 """
@@ -29,12 +29,11 @@ import numpy as np
 import plotly.graph_objects as go
 from dash import Patch
 
-from viz.figures.common import NODE_STYLE, base_layout, esc
-from viz.graph_index import GraphIndex, Masks
+from viz.figures.common import GHOST, NODE_STYLE, base_layout, esc
+from viz.graph_index import Bucket, GraphIndex, Masks
 
 Changes = dict[tuple, Any]
 
-GHOST = "#dcdcdc"
 EDGE_COLOUR = "rgba(110,110,110,0.35)"
 #: up to this many kept nodes, they are drawn in an overlay (else a per-node colour array is sent)
 OVERLAY_MAX_NODES = 2500
@@ -126,10 +125,10 @@ def clicked_node(index: GraphIndex, curve: int, point: int) -> str | None:
     return None
 
 
-def _bucket_name(years: tuple[int, int] | None) -> str:
-    if years is None:
-        return "undated relations"
-    return f"relations {years[0]}" if years[0] == years[1] else f"relations {years[0]}–{years[1]}"
+def _bucket_name(bucket: Bucket) -> str:
+    years, kind = bucket
+    when = ("undated" if years is None else str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}")
+    return f"relations {when} {kind.replace('_', ' ') or 'roles and agreements'}"
 
 
 def _style(kind: str) -> tuple[str, str, str]:
@@ -139,11 +138,11 @@ def _style(kind: str) -> tuple[str, str, str]:
 def large_network_figure(index: GraphIndex, *, title: str = "", height: int = 620) -> go.Figure:
     """The base figure of a large network: every node and relation, nothing filtered."""
     traces: list = []
-    for b, years in enumerate(index.buckets):
+    for b, bucket in enumerate(index.buckets):
         part = slice(index.bucket_start[b], index.bucket_start[b + 1])
         x, y = polylines(index.xy, index.edge_u[part], index.edge_v[part])
         traces.append(go.Scattergl(x=x, y=y, mode="lines", line={"width": 1, "color": EDGE_COLOUR},
-                                   hoverinfo="skip", showlegend=False, name=_bucket_name(years)))
+                                   hoverinfo="skip", showlegend=False, name=_bucket_name(bucket)))
     for code, kind in enumerate(index.kinds):
         colour, symbol, legend_name = _style(kind)
         members = np.flatnonzero(index.node_kind == code)
@@ -151,7 +150,9 @@ def large_network_figure(index: GraphIndex, *, title: str = "", height: int = 62
             # no customdata: 50k "node:<id>" strings would cost a megabyte; clicks map back by point number
             x=index.xy[members, 0], y=index.xy[members, 1], mode="markers", name=legend_name,
             hovertext=[esc(index.labels[i]) for i in members], hoverinfo="text",
-            marker={"size": NODE_SIZE, "color": colour, "symbol": symbol, "line": {"width": 0}},
+            # a per-node colour array of 0 (grey) and 1 (the kind's colour) maps through this scale
+            marker={"size": NODE_SIZE, "color": colour, "symbol": symbol, "line": {"width": 0},
+                    "colorscale": [[0, GHOST], [1, colour]], "cmin": 0, "cmax": 1},
         ))
     for name, colour, width in (("relations shown", "rgba(60,60,60,0.6)", 1.2), ("selected relations", "#222", 2.5)):
         traces.append(go.Scattergl(x=[], y=[], mode="lines", line={"width": width, "color": colour},
@@ -159,8 +160,9 @@ def large_network_figure(index: GraphIndex, *, title: str = "", height: int = 62
     for name, size in (("actors shown", NODE_SIZE + 2), ("selected", NODE_SIZE + 6)):
         traces.append(go.Scattergl(x=[], y=[], mode="markers", name=name, showlegend=False, hoverinfo="text",
                                    marker={"size": size, "line": {"width": 1, "color": "#222"}}))
-    traces.append(go.Scatter(x=[], y=[], mode="text", textposition="top center", hoverinfo="skip",
-                             textfont={"size": 10, "color": "#222"}, showlegend=False, name="labels"))
+    # WebGL too: an SVG trace would sit beneath the WebGL canvas, hidden by the nodes
+    traces.append(go.Scattergl(x=[], y=[], mode="text", textposition="top center", hoverinfo="skip",
+                               textfont={"size": 10, "color": "#222"}, showlegend=False, name="labels"))
     fig = go.Figure(traces)
     fig.update_layout(
         **base_layout(title, height, top=76),
@@ -245,14 +247,11 @@ def network_changes(index: GraphIndex, masks: Masks | None, lit: np.ndarray | No
             changes[("data", trace, "marker", "color")] = GHOST
         else:
             changes[("data", trace, "marker", "color")] = typed(nodes[members].astype(np.uint8))
-        changes[("data", trace, "marker", "colorscale")] = [[0, GHOST], [1, colour]]
-        changes[("data", trace, "marker", "cmin")] = 0
-        changes[("data", trace, "marker", "cmax")] = 1
         changes[("data", trace, "marker", "opacity")] = 0.35 if dim else 1.0
     shown_nodes = np.flatnonzero(nodes) if few else np.empty(0, dtype=np.int64)
     _set_points(changes, traces.overlay_nodes, _node_points(index, shown_nodes))
-    for b in (*traces.buckets, traces.overlay_edges):
-        changes[("data", b, "opacity")] = 0.3 if dim else 1.0
+    # (relation traces are not dimmed for a selection: one more value per bucket on every patch,
+    # while the selected relations are drawn dark and thick on top anyway)
     lit_nodes = np.flatnonzero(lit & nodes) if dim else np.empty(0, dtype=np.int64)
     _set_points(changes, traces.lit_nodes, _node_points(index, lit_nodes))
     lit_edges = np.flatnonzero(edges & lit[index.edge_u] & lit[index.edge_v]) if dim else np.empty(0, np.int64)

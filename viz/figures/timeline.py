@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from viz.figures.common import EVENT_COLOURS, base_layout, brief_sources, empty_note, esc
+from viz.figures.common import EVENT_COLOURS, GHOST, base_layout, brief_sources, empty_note, esc
 from viz.timeline import KIND_ORDER, TimelineEntry
 
 PRECISION_LEGEND = (
@@ -93,6 +93,7 @@ def _lane_traces(kind: str, rows: list[TimelineEntry], sources: Mapping[str, str
         text=[esc(e.label or "") for e in rows] if labelled else None, textposition="top center",
         textfont={"size": 12, "color": "#222"}, hovertext=[hover(e, sources) for e in rows], hoverinfo="text",
         marker={"size": 14, "color": colour, "line": {"width": 2, "color": colour},
+                **({"colorscale": [[0, GHOST], [1, colour]], "cmin": 0, "cmax": 1} if brief else {}),
                 "symbol": ["circle" if e.precision == "day" else "circle-open" for e in rows],
                 "opacity": _opacity(rows, highlight)},
         xaxis="x", yaxis="y"))
@@ -135,6 +136,8 @@ def timeline_figure(
                 text=[esc(e.label or "") for e in loose], textposition="top center",
                 hovertext=[(_brief_hover if brief else _event_hover)(e, sources) for e in loose], hoverinfo="text",
                 marker={"size": 13, "symbol": "diamond-open", "color": EVENT_COLOURS.get(kind, "#000"),
+                        **({"colorscale": [[0, GHOST], [1, EVENT_COLOURS.get(kind, "#000")]], "cmin": 0, "cmax": 1}
+                           if brief else {}),
                         "line": {"width": 2}, "opacity": _opacity(loose, highlight)},
             ), row=1, col=2)
     for name, symbol, _ in PRECISION_LEGEND:

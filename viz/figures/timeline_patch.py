@@ -13,8 +13,8 @@ import dataclasses
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.figures.common import esc
-from viz.figures.scale import GHOST, Changes, typed
+from viz.figures.common import GHOST, esc
+from viz.figures.scale import Changes, typed
 from viz.graph_index import GraphIndex, Masks
 from viz.state import ViewState
 
@@ -68,9 +68,6 @@ def timeline_changes(tmap: TimelineMap, masks: Masks, lit: np.ndarray | None, st
         else:
             value = typed(shown.astype(np.uint8))
         changes[("data", trace, "marker", "color")] = value
-        changes[("data", trace, "marker", "colorscale")] = [[0, GHOST], [1, colour]]
-        changes[("data", trace, "marker", "cmin")] = 0
-        changes[("data", trace, "marker", "cmax")] = 1
         changes[("data", trace, "marker", "opacity")] = 0.3 if lit is not None else 1.0
     chosen = [i for i in np.flatnonzero(lit & masks.events).tolist() if i in tmap.event_x] if lit is not None else []
     changes[("data", tmap.lit_trace, "x")] = [tmap.event_x[i] for i in chosen]
