@@ -6,7 +6,9 @@ filter. For each size this script writes a synthetic dataset (``viz synth``) and
 measures, for the baseline and for viz:
 
 - figure build time of the whole network (from the graph and positions);
-- first render: server time and bytes (viz: the app's real ``/_dash-layout``);
+- first render: server time and bytes (viz: building the page's figures from the
+  loaded graph plus serving the app's real ``/_dash-layout``; "warm" is the
+  request alone, as after start-up, when the figures are built);
 - a filter update: server time and response bytes (viz: the real render
   callback through Flask's test client; organisation filter and year window,
   plus event-kind and 2-hop filters reported as they are);
@@ -115,7 +117,7 @@ def bench_size(actors: int, folder: Path, layout_timeout: float) -> dict:
     from viz.app import create_app
     from viz.figures.scale import large_network_figure
     from viz.graph_index import index_graph
-    from viz.view import prepare_context
+    from viz.view import ViewContext, build_view, prepare_context
 
     events = max(50, actors * 19 // 50)
     _, synth_s = timed(write_synth, folder, actors, events)
@@ -137,10 +139,12 @@ def bench_size(actors: int, folder: Path, layout_timeout: float) -> dict:
     del naive, naive_json
     if context.large:  # the index is built from scratch too: it is part of the cost
         _, viz_build_s = timed(lambda: large_network_figure(index_graph(graph, dataset, context.positions)))
+        # everything the first page needs, from a loaded graph: index, base network and base timeline
+        fresh = ViewContext(dataset, graph, context.positions, context.sources)
+        _, figures_s = timed(lambda: fresh.large_figures)
     else:
-        from viz.view import build_view
-
         _, viz_build_s = timed(lambda: build_view(context).network)
+        _, figures_s = timed(build_view, context)
 
     # first render and filter updates through the real app
     app = create_app(context=context)
@@ -171,7 +175,10 @@ def bench_size(actors: int, folder: Path, layout_timeout: float) -> dict:
                    "baseline_stopped_after_s": None if spring_s is not None else layout_timeout},
         "build": {"baseline_s": round(naive_build_s + naive_json_s, 3), "viz_s": round(viz_build_s, 3),
                   "speedup": round((naive_build_s + naive_json_s) / viz_build_s, 1)},
-        "first_render": {"viz_server_s": round(first_s, 3), "viz_bytes": len(layout.data),
+        # cold: figures built from the loaded graph, then the page served; warm: the page alone
+        # (the app builds the figures once at start, as it lays the graph out once)
+        "first_render": {"viz_server_s": round(figures_s + first_s, 3), "viz_warm_server_s": round(first_s, 3),
+                         "viz_bytes": len(layout.data),
                          "baseline_bytes": naive_bytes, "baseline_server_s": round(naive_build_s + naive_json_s, 3)},
         "filter_update": {"viz": updates, "baseline_organisation": {"server_s": round(naive_filter_s, 4),
                                                                      "bytes": naive_filter_bytes}},
@@ -244,7 +251,9 @@ def _checks(results: dict) -> dict:
     at_10k = next((r for r in results["sizes"] if r["actors"] == 10_000), None)
     first, updates = largest["first_render"], largest["filter_update"]["viz"]
     checks = {
-        "first_render_s": first["viz_server_s"] <= TARGETS["first_render_s"],
+        "first_render_s (network figure, from the graph)": largest["build"]["viz_s"] <= TARGETS["first_render_s"],
+        "first_render_s (whole page, cold)": first["viz_server_s"] <= TARGETS["first_render_s"],
+        "first_render_s (whole page, after start-up)": first["viz_warm_server_s"] <= TARGETS["first_render_s"],
         "first_render_bytes": first["viz_bytes"] <= TARGETS["first_render_bytes"],
         "layout_s": largest["layout"]["viz_igraph_s"] <= TARGETS["layout_s"],
     }

@@ -83,29 +83,34 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
     kind_code = {k: i for i, k in enumerate(kinds)}
     events = tuple(e.id for e in dataset.events)
     event_index = {e: i for i, e in enumerate(events)}
-    date_cache: dict[tuple[str | None, str | None], tuple[int, int]] = {}
-    raw = []
+    spans: dict[tuple[str | None, str | None], int] = {}  # distinct (date, end): a few thousand
+    us, vs, span_ids, edge_events, keys = [], [], [], [], []
     for u, v, key, attrs in graph.edges(keys=True, data=True):
-        span = (attrs.get("date"), attrs.get("end"))
-        if span not in date_cache:
-            date_cache[span] = _day_bounds(*span)
-        first, last = date_cache[span]
-        raw.append((node_index[u], node_index[v], first, last, event_index.get(attrs.get("event"), -1), (u, v, key)))
-    def year(day: int) -> int:
-        return dt.date.fromordinal(day).year
-
-    event_kind_of = [e.kind.value for e in dataset.events]
-    years_of = {(f, la): (year(f), year(la)) if f != _UNDATED else None for f, la in {(r[2], r[3]) for r in raw}}
-
-    def bucket(r: tuple) -> Bucket:
-        return years_of[(r[2], r[3])], event_kind_of[r[4]] if r[4] >= 0 else ""
-
-    keys = {bucket(r) for r in raw}
-    buckets = tuple(sorted(keys, key=lambda b: (b[0] is None, b[0] or (0, 0), b[1])))
-    bucket_code = {b: i for i, b in enumerate(buckets)}
-    raw.sort(key=lambda r: (bucket_code[bucket(r)], r[0], r[1]))
-    edge_bucket = np.array([bucket_code[bucket(r)] for r in raw], dtype=np.int32)
-    columns = list(zip(*raw, strict=True)) if raw else [(), (), (), (), (), ()]
+        us.append(node_index[u])
+        vs.append(node_index[v])
+        span_ids.append(spans.setdefault((attrs.get("date"), attrs.get("end")), len(spans)))
+        edge_events.append(event_index.get(attrs.get("event"), -1))
+        keys.append((u, v, key))
+    span_bounds = np.array([_day_bounds(*span) for span in spans] or [(0, 0)], dtype=np.int32).reshape(-1, 2)
+    span_years = np.array([(dt.date.fromordinal(f).year, dt.date.fromordinal(la).year) if f != _UNDATED else (-1, -1)
+                           for f, la in span_bounds.tolist()], dtype=np.int32).reshape(-1, 2)
+    span_id = np.array(span_ids, dtype=np.int64)
+    edge_event = np.array(edge_events, dtype=np.int32)
+    kind_names = sorted({e.kind.value for e in dataset.events} | {""})
+    event_kind_code = np.array([kind_names.index(e.kind.value) for e in dataset.events] + [kind_names.index("")],
+                               dtype=np.int32)  # the last entry is for relations without an event (index -1)
+    first_year, last_year = span_years[span_id, 0], span_years[span_id, 1]
+    undated = first_year < 0
+    # bucket key: dated ones first by years, undated last; then the event kind
+    packed = ((undated.astype(np.int64) << 50) | ((first_year.astype(np.int64) + 1) << 32)
+              | ((last_year.astype(np.int64) + 1) << 12) | event_kind_code[edge_event])  # one sortable integer
+    unique_keys, edge_bucket = np.unique(packed, return_inverse=True)
+    edge_bucket = edge_bucket.ravel().astype(np.int32)
+    buckets = tuple(((None if key >> 50 else (((key >> 32) & 0x3FFFF) - 1, ((key >> 12) & 0xFFFFF) - 1)),
+                     kind_names[key & 0xFFF]) for key in unique_keys.tolist())
+    edge_u_all, edge_v_all = np.array(us, dtype=np.int32), np.array(vs, dtype=np.int32)
+    order = np.lexsort((edge_v_all, edge_u_all, edge_bucket))
+    edge_bucket = edge_bucket[order]
     event_first, event_last = [], []
     for e in dataset.events:
         bounds = e.date.bounds()
@@ -120,17 +125,16 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
                 cols.append(node_index[actor])
     involvement = sparse.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)),
                                     shape=(len(events), len(nodes)))
-    edge_u = np.array(columns[0], dtype=np.int32)
-    edge_v = np.array(columns[1], dtype=np.int32)
+    edge_u, edge_v = edge_u_all[order], edge_v_all[order]
     return GraphIndex(
         nodes=nodes, node_index=node_index,
         xy=np.array([positions[n] for n in nodes], dtype=np.float32).reshape(-1, 2),
         node_kind=np.array([kind_code[graph.nodes[n]["kind"]] for n in nodes], dtype=np.int8),
         kinds=kinds, labels=tuple(str(graph.nodes[n]["label"]) for n in nodes),
         degree=np.bincount(np.concatenate([edge_u, edge_v]), minlength=len(nodes)),
-        edge_u=edge_u, edge_v=edge_v, edge_keys=tuple(columns[5]),
-        edge_first=np.array(columns[2], dtype=np.int32), edge_last=np.array(columns[3], dtype=np.int32),
-        edge_event=np.array(columns[4], dtype=np.int32), edge_bucket=edge_bucket, buckets=buckets,
+        edge_u=edge_u, edge_v=edge_v, edge_keys=tuple(keys[i] for i in order.tolist()),
+        edge_first=span_bounds[span_id[order], 0], edge_last=span_bounds[span_id[order], 1],
+        edge_event=edge_event[order], edge_bucket=edge_bucket, buckets=buckets,
         bucket_start=np.searchsorted(edge_bucket, np.arange(len(buckets) + 1)).astype(np.int64),
         events=events, event_first=np.array(event_first, dtype=np.int32),
         event_last=np.array(event_last, dtype=np.int32),

@@ -87,7 +87,10 @@ def _lane_traces(kind: str, rows: list[TimelineEntry], sources: Mapping[str, str
     hover = _brief_hover if brief else _event_hover
     # hundreds of session labels on one lane would be a black smear; they stay in the hovers
     labelled = not brief or sum(1 for e in rows if e.label) <= MAX_BRIEF_LABELS
+    # brief (large) timelines skip plotly's per-value validation: these lists are built here, and
+    # validating 20k hovers and dates took most of the first render
     traces.append((go.Scattergl if brief else go.Scatter)(
+        **({"_validate": False} if brief else {}),
         x=[_marker_x(e) for e in rows], y=[lane] * len(rows), mode="markers+text", name=lane, showlegend=False,
         ids=None if brief else [e.event_id for e in rows], customdata=[f"event:{e.event_id}" for e in rows],
         text=[esc(e.label or "") for e in rows] if labelled else None, textposition="top center",
