@@ -85,12 +85,16 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
     event_index = {e: i for i, e in enumerate(events)}
     spans: dict[tuple[str | None, str | None], int] = {}  # distinct (date, end): a few thousand
     us, vs, span_ids, edge_events, keys = [], [], [], [], []
-    for u, v, key, attrs in graph.edges(keys=True, data=True):
-        us.append(node_index[u])
-        vs.append(node_index[v])
-        span_ids.append(spans.setdefault((attrs.get("date"), attrs.get("end")), len(spans)))
-        edge_events.append(event_index.get(attrs.get("event"), -1))
-        keys.append((u, v, key))
+    for u, targets in graph.adjacency():  # the same order as graph.edges(), without its view overhead
+        source = node_index[u]
+        for v, multi in targets.items():
+            target = node_index[v]
+            for key, attrs in multi.items():
+                us.append(source)
+                vs.append(target)
+                span_ids.append(spans.setdefault((attrs.get("date"), attrs.get("end")), len(spans)))
+                edge_events.append(event_index.get(attrs.get("event"), -1))
+                keys.append((u, v, key))
     span_bounds = np.array([_day_bounds(*span) for span in spans] or [(0, 0)], dtype=np.int32).reshape(-1, 2)
     span_years = np.array([(dt.date.fromordinal(f).year, dt.date.fromordinal(la).year) if f != _UNDATED else (-1, -1)
                            for f, la in span_bounds.tolist()], dtype=np.int32).reshape(-1, 2)

@@ -47,7 +47,7 @@ def build_large_figures(context) -> LargeFigures:
     index = index_graph(context.graph, context.dataset, context.positions)
     title = context.dataset.meta.title
     network = large_network_figure(index, title=f"{title}: network")
-    timeline = timeline_figure(timeline_entries(context.dataset), sources=context.sources, brief=True,
+    timeline = timeline_figure(timeline_entries(context.dataset, brief=True), sources=context.sources, brief=True,
                                title=f"{title}: timeline")
     return LargeFigures(index, network, timeline, timeline_map(timeline, index))
 

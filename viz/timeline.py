@@ -57,7 +57,7 @@ def event_actor_ids(dataset: Dataset, event: Event) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _entry(dataset: Dataset, event: Event) -> TimelineEntry:
+def _entry(dataset: Dataset, event: Event, brief: bool = False) -> TimelineEntry:
     bounds = event.date.bounds()
     label = None
     if event.session is not None:
@@ -66,7 +66,7 @@ def _entry(dataset: Dataset, event: Event) -> TimelineEntry:
         label = "no. ?"
     place = ", ".join(p for p in (event.place.city, event.place.country) if p) if event.place else None
     people = []
-    for person in event.participants:
+    for person in () if brief else event.participants:
         details = ", ".join(d for d in (person.role.value, person.title) if d)
         people.append(f"{dataset.actor_by_id[person.actor].name} ({details})")
     return TimelineEntry(
@@ -80,7 +80,7 @@ def _entry(dataset: Dataset, event: Event) -> TimelineEntry:
         date_label=event.date.label(),
         place=place or None,
         participants=tuple(people),
-        actor_ids=event_actor_ids(dataset, event),
+        actor_ids=frozenset() if brief else event_actor_ids(dataset, event),
         sources=event.sources,
         conflicts=len(event.conflicts),
         topics=event.topics,
@@ -94,8 +94,14 @@ def timeline_entries(
     start: dt.date | None = None,
     end: dt.date | None = None,
     topics: Iterable[str] = (),
+    *,
+    brief: bool = False,
 ) -> list[TimelineEntry]:
     """Events sorted by date (undated last), optionally filtered.
+
+    ``brief`` leaves out participants and actor ids (a large dataset's base
+    timeline needs neither, and they are a third of the cost); it cannot be
+    combined with ``org_ids``.
 
     - ``org_ids``: keep events involving any of these actors (empty: no filter);
     - ``kinds``: keep events of these kinds (empty: no filter);
@@ -107,9 +113,11 @@ def timeline_entries(
     ['17th']
     """
     orgs, wanted_kinds, wanted_topics = set(org_ids), set(kinds), set(topics)
+    if brief and orgs:
+        raise ValueError("brief entries have no actor ids to filter by organisation")
     entries = []
     for event in dataset.events:
-        entry = _entry(dataset, event)
+        entry = _entry(dataset, event, brief)
         if orgs and not orgs & entry.actor_ids:
             continue
         if wanted_kinds and entry.kind not in wanted_kinds:
