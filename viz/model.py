@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -78,6 +79,7 @@ class ParticipantRole(StrEnum):
     participant = "participant"
 
 
+@lru_cache(maxsize=1 << 16)  # pure; large datasets repeat the same dates
 def precision_of(text: str) -> Precision:
     """The precision a partial date is written with: ``2014-06`` -> month."""
     match = _PARTIAL_DATE.match(text)
@@ -163,6 +165,7 @@ class DateSpec(Record):
         return f"{text} – {format_partial_date(self.end)}" if self.end else text
 
 
+@lru_cache(maxsize=1 << 16)  # pure; large datasets repeat the same dates
 def partial_date_bounds(text: str) -> tuple[dt.date, dt.date]:
     """Return the first and last day covered by a partial date.
 
@@ -181,6 +184,7 @@ def partial_date_bounds(text: str) -> tuple[dt.date, dt.date]:
     return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
 
 
+@lru_cache(maxsize=1 << 16)  # pure; large datasets repeat the same dates
 def format_partial_date(text: str) -> str:
     """``2025-11-04`` -> ``4 Nov 2025``; ``2014-06`` -> ``Jun 2014``; ``2014`` -> ``2014``."""
     precision = precision_of(text)

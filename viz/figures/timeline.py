@@ -128,13 +128,14 @@ def timeline_figure(
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.91, 0.09], horizontal_spacing=0.008)
     dated = [e for e in entries if e.start is not None]
     undated = [e for e in entries if e.start is None]
+    traces: list = []
     for kind in lanes:
         rows = [e for e in dated if e.kind == kind]
         if rows:
-            fig.add_traces(_lane_traces(kind, rows, sources, highlight, brief))
+            traces += _lane_traces(kind, rows, sources, highlight, brief)
         loose = [e for e in undated if e.kind == kind]
         if loose:
-            fig.add_trace(go.Scatter(
+            traces.append(go.Scatter(
                 x=list(range(len(loose))), y=[kind.replace("_", " ")] * len(loose), mode="markers+text",
                 showlegend=False, ids=[e.event_id for e in loose], customdata=[f"event:{e.event_id}" for e in loose],
                 text=[esc(e.label or "") for e in loose], textposition="top center",
@@ -143,14 +144,18 @@ def timeline_figure(
                         **({"colorscale": [[0, GHOST], [1, EVENT_COLOURS.get(kind, "#000")]], "cmin": 0, "cmax": 1}
                            if brief else {}),
                         "line": {"width": 2}, "opacity": _opacity(loose, highlight)},
-            ), row=1, col=2)
+                xaxis="x2", yaxis="y2"))  # the undated column
     for name, symbol, _ in PRECISION_LEGEND:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
+        traces.append(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
                                  marker={"size": 11, "symbol": symbol, "color": "#555", "line": {"width": 2}}))
     if brief:
-        fig.add_trace(go.Scattergl(x=[], y=[], mode="markers", name="selected events", showlegend=False,
+        traces.append(go.Scattergl(x=[], y=[], mode="markers", name="selected events", showlegend=False,
                                    hoverinfo="skip", marker={"size": 16, "color": "rgba(0,0,0,0)",
                                                              "line": {"width": 2.5, "color": "#222"}}))
+    if brief:  # these traces were built here: skip plotly's second validation pass (most of a large render)
+        fig = go.Figure(data=traces, layout=fig.layout, _validate=False)
+    else:
+        fig.add_traces(traces)
     most_undated = max((sum(e.kind == k for e in undated) for k in lanes), default=0)
     fig.update_layout(
         **base_layout(title, height, top=64),
