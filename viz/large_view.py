@@ -113,11 +113,13 @@ def large_view_parts(context, state: ViewState, *, patch: bool) -> dict:
     summary = (f"{shown_count} of {len(index.nodes)} actors and agreements, {int(masks.events.sum())} of "
                f"{len(index.events)} events (the table lists the {TABLE_MAX_ROWS} best connected)")
     plain = not (state.has_filters or state.selected)  # the base figures as they are
+
+    def finished(base: go.Figure, changes: dict):
+        return as_patch(changes) if patch else base if plain else apply_changes(base, changes)
+
     return {
-        "network": as_patch(network) if patch else figures.network if plain else apply_changes(figures.network,
-                                                                                                network),
-        "timeline": as_patch(timeline) if patch else figures.timeline if plain else apply_changes(figures.timeline,
-                                                                                                  timeline),
+        "network": finished(figures.network, network),
+        "timeline": finished(figures.timeline, timeline),
         "table": _table(context, masks),
         "summary": summary,
         "details": details_for(context.dataset, context.graph, state.selected),

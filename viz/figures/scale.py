@@ -21,8 +21,7 @@ Changes are keyed by a path into the figure, e.g. ``("data", 3, "visible")``.
 from __future__ import annotations
 
 import base64
-import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -170,15 +169,15 @@ def large_network_figure(index: GraphIndex, *, title: str = "", height: int = 62
                 "xanchor": "left", "bgcolor": "rgba(255,255,255,0.85)", "itemsizing": "constant"},
         xaxis={"visible": False}, yaxis={"visible": False}, hovermode="closest", uirevision="network",
     )
-    for key, value in network_changes(index, None, None, title=title).items():
-        _assign(fig.layout if key[0] == "layout" else fig.data[key[1]], key[2:] if key[0] == "data" else key[1:],
-                value)
+    for path, value in network_changes(index, None, None, title=title).items():
+        _assign(fig, path, value)
     return fig
 
 
 def _assign(target: Any, path: Sequence, value: Any) -> None:
+    """Set ``value`` at ``path`` in a figure, a figure dict (missing levels made) or a Patch."""
     for part in path[:-1]:
-        target = target[part]
+        target = target.setdefault(part, {}) if isinstance(target, dict) else target[part]
     target[path[-1]] = value
 
 
@@ -276,29 +275,14 @@ def as_patch(changes: Changes) -> Patch:
     """The changes as a ``dash.Patch`` of a figure."""
     patch = Patch()
     for path, value in changes.items():
-        target = patch
-        for part in path[:-1]:
-            target = target[part]
-        target[path[-1]] = value
+        _assign(patch, path, value)
     return patch
 
 
 def apply_changes(figure: go.Figure, changes: Changes) -> go.Figure:
     """A copy of ``figure`` with the changes made (for exports and first renders)."""
-    data = figure.to_plotly_json()
-    result = {"data": [dict(trace) for trace in data["data"]], "layout": copy.deepcopy(data["layout"])}
+    result = figure.to_plotly_json()  # a deep copy: the base stays as it is
     for path, value in changes.items():
-        target: Any = result[path[0]]
-        for i, part in enumerate(path[1:-1], start=1):
-            if isinstance(target, dict) and part not in target:
-                target[part] = {}
-            elif isinstance(target, dict) and i == 2 and path[0] == "data":
-                target[part] = dict(target[part])  # copy-on-write below the trace
-            target = target[part]
-        target[path[-1]] = value
-    return go.Figure(result, skip_invalid=False)
+        _assign(result, path, value)
+    return go.Figure(result)
 
-
-def figure_bytes(figure: go.Figure | Mapping) -> int:
-    """Size of a figure as JSON, as Dash would send it."""
-    return len(go.Figure(figure).to_json() if isinstance(figure, Mapping) else figure.to_json())
