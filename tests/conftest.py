@@ -8,6 +8,7 @@ import shutil
 import socket
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,18 +110,73 @@ def browser():
         browser.close()
 
 
+#: Init script: records every Content-Security-Policy violation the page reports, before any page script runs.
+WATCH_CSP = """window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(
+  `${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} in ${e.sourceFile || 'the page'}:${e.lineNumber}`));
+"""
+
+
+# Records when each chart has been drawn and painted, in window.__draws ([graph id, time] pairs): wraps
+# Plotly.react as plotly.js is defined (dcc.Graph may call it in the task that defines it, so polling is too late).
+RECORD_DRAWS = """
+window.__draws = [];
+let plotly;
+Object.defineProperty(window, 'Plotly', {configurable: true, get() { return plotly; }, set(value) {
+  plotly = value;
+  const react = value.react;
+  value.react = function (gd, ...rest) {
+    const done = react.call(this, gd, ...rest);
+    Promise.resolve(done).then(() => requestAnimationFrame(() => requestAnimationFrame(() =>
+      window.__draws.push([gd.closest('[id$="-graph"]').id, performance.now()]))));
+    return done;
+  };
+}});
+"""
+
+_PAGE_ERRORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def open_page(browser, **options):
+    """A page in a fresh context under the app's real CSP; the context's pages record JavaScript errors and
+    CSP violations.
+
+    Read them back with :func:`page_problems`. Give ``wait_for_function`` a function (``"() => ..."``), not a
+    bare expression: Playwright evaluates an expression again with ``eval`` on every poll, which the CSP
+    refuses, while a function is evaluated once by the driver, which the CSP does not govern.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **options)
+    context.add_init_script(WATCH_CSP)
+    context.on("page", _record_errors)
+    page = context.new_page()
+    assert page in _PAGE_ERRORS
+    return page
+
+
+def _record_errors(page) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"JavaScript error: {exc}"))
+    _PAGE_ERRORS[page] = errors
+
+
+def page_problems(page) -> list[str]:
+    """JavaScript errors and CSP violations since the last call, on a page in a context from :func:`open_page`."""
+    violations = page.evaluate("() => (window.__cspViolations || []).splice(0)")
+    errors = _PAGE_ERRORS[page]
+    problems = [*errors, *(f"CSP violation: {v}" for v in violations)]
+    errors.clear()
+    return problems
+
+
 @pytest.fixture
 def page(browser, live_app):
-    # Playwright's string predicates run through eval, which the app's CSP forbids; test_security.py
-    # checks the app under its real CSP.
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, bypass_csp=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    """The default dataset's app under its real CSP; fails a test that causes JavaScript errors or CSP violations."""
+    page = open_page(browser, accept_downloads=True)
     page.goto(live_app)
     yield page
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    problems = page_problems(page)
+    page.context.close()
+    assert not problems, f"problems in the page: {problems}"
 
 
 class _PlainDumper(yaml.SafeDumper):

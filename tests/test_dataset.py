@@ -3,7 +3,7 @@
 import pytest
 
 from viz.graph import build_graph
-from viz.timeline import jwg_series
+from viz.timeline import series_sessions
 
 
 def test_every_event_agreement_and_role_has_a_source_that_resolves(dataset):
@@ -25,7 +25,7 @@ def test_every_fact_has_a_confidence(dataset):
 
 
 def test_the_documented_jwg_sessions(dataset):
-    series = {e.event_id: e for e in jwg_series(dataset)}
+    series = {e.event_id: e for e in series_sessions(dataset, "jwg-defence")}
     assert list(series) == ["jwg-03", "jwg-2014-06", "jwg-15", "jwg-16-inferred", "jwg-17"]
     assert series["jwg-03"].precision == "unknown" and series["jwg-03"].label == "3rd"
     assert series["jwg-2014-06"].precision == "month" and series["jwg-2014-06"].label == "no. ?"
@@ -61,6 +61,7 @@ def test_defence_secretaries_are_not_merged(dataset):
     ("mou-defence-cooperation-2025", "GKToday"),  # conflict 2: who signed
     ("naravane-israel-visit-2021-11", "14"),   # conflict 4: arrival date
     ("spike-atgm-deal", "8,356"),              # conflict 7: deal size, every version kept
+    ("blue-flag-2021", "The Hindu 84"),        # audit: News18 says 85 personnel, The Hindu 84
 ])
 def test_source_conflicts_are_kept(dataset, record, words):
     item = dataset.event_by_id.get(record) or dataset.agreement_by_id[record]

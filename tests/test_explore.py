@@ -20,7 +20,7 @@ def test_no_filter_shows_everything(context):
 
 def test_jwg_sessions_2021_to_2025(context):
     """Which Indian and Israeli organisations took part in JWG sessions between 2021 and 2025?"""
-    state = ViewState(event_kinds=("jwg_session",), start=dt.date(2021, 1, 1), end=dt.date(2025, 12, 31))
+    state = ViewState(event_kinds=("series:jwg-defence",), start=dt.date(2021, 1, 1), end=dt.date(2025, 12, 31))
     shown = visible_graph(context.graph, context.dataset, state)
     assert {"mod-india", "imod", "jwg-defence", "ajay-kumar", "amir-eshel", "rajesh-kumar-singh",
             "amir-baram"} <= set(shown)

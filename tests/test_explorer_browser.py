@@ -3,6 +3,7 @@
 import struct
 
 import pytest
+from conftest import open_page, page_problems
 from test_browser import choose_organisation, count_nodes, network_point_box, wait_for_details, wait_for_nodes
 
 from viz.explore import visible_events, visible_graph
@@ -81,7 +82,7 @@ def test_time_window_and_play(page, context, output_dir):
     page.click("#play")  # steps from the first year, one year a tick
     first = context.year_range[0]
     wait_for_nodes(page, expected_nodes(context, state_from_query(f"?from={first}&to={first}")))
-    page.wait_for_function("document.querySelector('#time-window .dash-range-slider-max-input').value >= "
+    page.wait_for_function("() => document.querySelector('#time-window .dash-range-slider-max-input').value >= "
                            f"'{first + 2}'", polling=100, timeout=15_000)
     sizes = [count_nodes(page)]
     page.wait_for_timeout(1500)
@@ -101,7 +102,7 @@ def test_timeline_zoom_sets_the_window(page, context):
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.97, y + 5, steps=8)
     page.mouse.up()
-    page.wait_for_function("document.querySelector('#time-window .dash-range-slider-min-input').value !== "
+    page.wait_for_function("() => document.querySelector('#time-window .dash-range-slider-min-input').value !== "
                            f"'{context.year_range[0]}'", polling=100, timeout=10_000)
     first = int(page.input_value("#time-window .dash-range-slider-min-input"))
     assert context.year_range[0] < first <= context.year_range[1]
@@ -148,13 +149,15 @@ def test_url_round_trip(page, browser, live_app, context):
     url = page.url
     assert "org=rafael" in url and "to=2018-12-31" in url
     summary = page.inner_text("#view-summary")
-    other = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    other = open_page(browser)
     other.goto(url)
     state = state_from_query(url.split("?", 1)[1])
     wait_for_nodes(other, expected_nodes(context, state))
     other.wait_for_function("(s) => document.querySelector('#view-summary').innerText === s", arg=summary,
                             polling=100, timeout=10_000)
-    other.close()
+    problems = page_problems(other)
+    other.context.close()
+    assert not problems
 
 
 def test_table_is_synced_sortable_and_keyboard_navigable(page, context):
@@ -164,7 +167,7 @@ def test_table_is_synced_sortable_and_keyboard_navigable(page, context):
     choose_organisation(page, "Elbit Systems")
     shown = visible_graph(context.graph, context.dataset, ViewState(orgs=("elbit",)))
     actors = [n for n in shown if n in context.dataset.actor_by_id]
-    page.wait_for_function(f"document.querySelectorAll('{rows}').length === {len(actors)}", polling=100,
+    page.wait_for_function(f"() => document.querySelectorAll('{rows}').length === {len(actors)}", polling=100,
                            timeout=10_000)
     page.click("#actor-table th[data-dash-column='actor'] .column-header--sort")
     names = page.locator(f"{rows} td[data-dash-column='actor']").all_inner_texts()
@@ -207,7 +210,7 @@ def test_shortest_path_is_drawn_with_its_events(page, context):
     page.wait_for_selector(EVENTS)
     pick(page, "path-from", "Rafael Advanced Defense Systems")
     pick(page, "path-to", "Ajay Kumar")
-    page.wait_for_function("document.querySelector('#analysis').innerText.includes('Shortest paths')",
+    page.wait_for_function("() => document.querySelector('#analysis').innerText.includes('Shortest paths')",
                            polling=100, timeout=10_000)
     names = page.evaluate("document.querySelector('#network-graph .js-plotly-plot').data.map(t => t.name)")
     assert "shortest path" in names

@@ -4,6 +4,7 @@ from conftest import dump_yaml
 from viz.details import source_labels
 from viz.figures import modebar_config, network_figure, timeline_figure
 from viz.graph import build_graph
+from viz.labels import lane_labels
 from viz.positions import node_positions
 from viz.state import ViewState
 from viz.timeline import timeline_entries
@@ -21,7 +22,7 @@ def test_network_has_one_trace_per_kind_with_legend(small):
     assert sum(len(t.x) for t in node_traces) == graph.number_of_nodes()
     singh = next(t for t in node_traces if t.name == "person")
     hover = singh.hovertext[list(singh.customdata).index("node:rajesh-kumar-singh")]
-    assert "Rajesh Kumar Singh" in hover and "person" in hover and "Defence Secretary" in hover
+    assert "Rajesh Kumar Singh" in hover and "person" in hover.lower() and "Defence Secretary" in hover
     assert "Source: Business Standard, 5 Nov 2025" in hover
 
 
@@ -60,13 +61,13 @@ def test_hover_text_is_escaped(small):
 
 
 def test_timeline_lanes_and_session_labels(small):
-    fig = timeline_figure(timeline_entries(small), title="t")
+    fig = timeline_figure(timeline_entries(small), title="t", lanes=lane_labels(small))
     markers = {t.name: t for t in fig.data if t.mode == "markers+text"}
-    assert set(markers) == {"jwg session", "visit", "meeting"}
-    assert list(markers["jwg session"].text) == ["17th"]
-    assert list(markers["jwg session"].customdata) == ["event:jwg-17"]
+    assert set(markers) == {"JWG sessions", "Visit", "Meeting"}
+    assert list(markers["JWG sessions"].text) == ["17th"]
+    assert list(markers["JWG sessions"].customdata) == ["event:jwg-17"]
     assert {t.name for t in fig.data if t.showlegend is not False} == {"exact day", "month or year only", "undated"}
-    assert list(fig.layout.yaxis.categoryarray)[-1] == "jwg session"
+    assert list(fig.layout.yaxis.categoryarray)[-1] == "JWG sessions"
 
 
 def test_timeline_empty_state(small):
@@ -78,7 +79,7 @@ def test_precision_is_drawn_differently(small):
     import dataclasses
     import datetime as dt
 
-    [jwg] = timeline_entries(small, kinds=["jwg_session"])
+    [jwg] = timeline_entries(small, kinds=["series:jwg-defence"])
     june = dataclasses.replace(jwg, event_id="june", precision="month", start=dt.date(2014, 6, 1),
                                end=dt.date(2014, 6, 30))
     undated = dataclasses.replace(jwg, event_id="third", precision="unknown", start=None, end=None, label="3rd")

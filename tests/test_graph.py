@@ -58,7 +58,7 @@ def test_every_edge_is_sourced_and_dated(graph):
         assert data["relation"] in RELATIONS
         assert data["sources"], (u, v, data)
         assert data["precision"] in {"day", "month", "year", "unknown"}
-        assert (data["event"] is None) != (data["agreement"] is None) or data["relation"] == "holds_role"
+        assert (data["event"] is None) != (data["agreement"] is None) or data["relation"] in {"holds_role", "based_in"}
 
 
 def test_organisation_subgraph(graph):

@@ -8,6 +8,7 @@ import pytest
 from viz.explore import visible_events, visible_graph
 from viz.graph import build_graph
 from viz.graph_index import index_graph, visible_masks
+from viz.labels import event_lane
 from viz.positions import node_positions
 from viz.state import ViewState
 from viz.synth import write_synth
@@ -70,7 +71,7 @@ def test_relations_are_sorted_into_contiguous_time_and_kind_buckets(case):
     assert (index.edge_bucket[1:] >= index.edge_bucket[:-1]).all()
     for b, (years, kind) in enumerate(index.buckets):
         part = slice(index.bucket_start[b], index.bucket_start[b + 1])
-        kinds = {data.events[e].kind.value if e >= 0 else "" for e in index.edge_event[part]}
+        kinds = {event_lane(data.events[e]) if e >= 0 else "" for e in index.edge_event[part]}
         assert kinds == {kind}
         if years is None:
             assert (index.edge_first[part] == -1).all()

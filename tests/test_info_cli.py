@@ -18,7 +18,7 @@ def run_viz(*args):
 def test_info_counts(dataset):
     info = dataset_info(dataset)
     assert info["actors"] == len(dataset.actors)
-    assert info["jwg_sessions"] == 5  # 3rd, June 2014 (no number), 15th, 16th (inferred), 17th
+    assert info["series"]["jwg-defence"] == 5  # 3rd, June 2014 (no number), 15th, 16th (inferred), 17th
     assert info["facts_without_source"] == 0
 
 
@@ -53,7 +53,7 @@ def test_cli_info_json():
     result = run_viz("info", "data/india-israel", "--json")
     assert result.returncode == 0, result.stderr
     info = json.loads(result.stdout)
-    assert set(info) >= {"actors", "agreements", "events", "jwg_sessions", "sources", "facts_without_source"}
+    assert set(info) >= {"actors", "agreements", "events", "series", "sessions", "sources", "facts_without_source"}
     assert info["facts_without_source"] == 0
 
 
@@ -63,10 +63,10 @@ def test_cli_info_on_missing_folder_exits_2(tmp_path):
 
 
 def test_cli_serve_refuses_a_broken_dataset_before_starting(data_copy):
-    (data_copy / "dataset.yaml").write_text("schema_version: 2\nid: x\ntitle: X\n")
+    (data_copy / "dataset.yaml").write_text("schema_version: 3\nid: x\ntitle: X\n")
     result = run_viz("serve", "--data", data_copy, "--port", "1")
     assert result.returncode == 2
-    assert "dataset.yaml:1: dataset: schema_version: Input should be 1" in result.stderr
+    assert "dataset.yaml:1: dataset: schema_version: Input should be 2" in result.stderr
     assert "Traceback" not in result.stderr and "serving" not in result.stdout
 
 

@@ -68,7 +68,7 @@ def test_timelinejs_fields(dataset, exported):
     data = json.loads((exported / "data.timelinejs").read_text())
     slides = {s["unique_id"]: s for s in data["events"]}
     assert slides["jwg-17"]["start_date"] == {"year": "2025", "month": "11", "day": "04"}
-    assert slides["jwg-17"]["text"]["headline"] and slides["jwg-17"]["group"] == "jwg session"
+    assert slides["jwg-17"]["text"]["headline"] and slides["jwg-17"]["group"] == "JWG sessions"
     assert "display_date" not in slides["jwg-17"]
     assert slides["jwg-2014-06"]["display_date"] == "Jun 2014 (precision: month)"
     assert "jwg-03" not in slides and "3rd" in data["title"]["text"]["text"]  # undated: named, not placed

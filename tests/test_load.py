@@ -91,7 +91,7 @@ def test_every_problem_is_listed_at_once(data_copy):
 def test_precision_must_match_the_date(data_copy):
     edit_yaml(data_copy / "events.yaml", lambda events: events[1]["date"].update(start="2025-11"))
     [problem] = problems_of(data_copy)
-    assert "jwg-17: date: start '2025-11' does not match precision 'day'" in problem
+    assert "jwg-17: date: start '2025-11' is written to the month, but precision says 'day'" in problem
 
 
 def test_unknown_field_and_wrong_type(data_copy):
@@ -102,7 +102,7 @@ def test_unknown_field_and_wrong_type(data_copy):
     edit_yaml(data_copy / "events.yaml", change)
     text = "\n".join(problems_of(data_copy))
     assert "jwg-17: venue: unknown field" in text
-    assert "jwg-17: session: Input should be a valid integer" in text
+    assert "jwg-17: session: 'seventeen' is not a session number: write a number such as 17, or 'unknown'" in text
 
 
 def test_country_must_be_a_country_actor(data_copy):

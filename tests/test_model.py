@@ -42,13 +42,13 @@ def test_unknown_date_has_no_bounds():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"start": "2025-11", "precision": "day"}, "does not match precision 'day'"),
-        ({"start": "2025-11-04", "precision": "month"}, "does not match precision 'month'"),
+        ({"start": "2025-11", "precision": "day"}, "but precision says 'day'"),
+        ({"start": "2025-11-04", "precision": "month"}, "but precision says 'month'"),
         ({"start": "2025-02-30", "precision": "day"}, "not a real date"),
         ({"start": "4 Nov 2025", "precision": "day"}, "is not a date of the form"),
         ({"precision": "day"}, "no start date"),
         ({"start": "2025", "precision": "unknown"}, "a date is given"),
-        ({"start": "2025-11-06", "end": "2025-11-04", "precision": "day"}, "is before start"),
+        ({"start": "2025-11-06", "end": "2025-11-04", "precision": "day"}, "the later date must come second"),
         ({"start": "2025-11-04", "precision": "week"}, "Input should be"),
     ],
 )

@@ -8,7 +8,7 @@ import json
 import time
 
 import pytest
-from conftest import serve
+from conftest import RECORD_DRAWS, open_page, page_problems, serve
 from test_browser import choose_organisation, wait_for_details
 
 from viz.graph import build_graph
@@ -19,22 +19,6 @@ pytestmark = pytest.mark.browser
 
 ACTORS, EVENTS = 50_000, 19_000
 
-# Records when each chart has been drawn and painted: wraps Plotly.react as plotly.js is defined
-# (dcc.Graph calls it in the same task that loads plotly.js, so polling would be too late).
-FIRST_DRAW = """
-window.__draws = [];
-let plotly;
-Object.defineProperty(window, 'Plotly', {configurable: true, get() { return plotly; }, set(value) {
-  plotly = value;
-  const react = value.react;
-  value.react = function (gd, ...rest) {
-    const done = react.call(this, gd, ...rest);
-    Promise.resolve(done).then(() => requestAnimationFrame(() => requestAnimationFrame(() =>
-      window.__draws.push([gd.closest('[id$="-graph"]').id, performance.now()]))));
-    return done;
-  };
-}});
-"""
 SHOWN_NODES = """() => { const gd = document.querySelector('#network-graph .js-plotly-plot');
   const t = gd._fullData.find(t => t.name === 'actors shown'); return t ? t._length || 0 : 0; }"""
 
@@ -49,10 +33,7 @@ def big_app(tmp_path_factory):
 
 def test_50k_view_draws_filters_by_patch_and_selects(browser, big_app, output_dir):
     url, startup, data = big_app
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = open_page(browser)
     responses: list[tuple[str, int, str]] = []
 
     def record(response) -> None:
@@ -61,9 +42,9 @@ def test_50k_view_draws_filters_by_patch_and_selects(browser, big_app, output_di
             responses.append((response.url, len(body), body[:300].decode("latin-1")))
 
     page.on("requestfinished", lambda request: record(request.response()))
-    page.add_init_script(FIRST_DRAW)
+    page.add_init_script(RECORD_DRAWS)
     page.goto(url, timeout=120_000)
-    page.wait_for_function("window.__draws.some(d => d[0] === 'network-graph')", polling=200, timeout=180_000)
+    page.wait_for_function("() => window.__draws.some(d => d[0] === 'network-graph')", polling=200, timeout=180_000)
     first_draw = page.evaluate("window.__draws.find(d => d[0] === 'network-graph')[1]")
     drawn = page.evaluate("""() => { const gd = document.querySelector('#network-graph .js-plotly-plot');
         const count = (kind) => gd._fullData.filter(t => t.mode === kind).reduce((n, t) => n + (t._length || 0), 0);
@@ -80,7 +61,7 @@ def test_50k_view_draws_filters_by_patch_and_selects(browser, big_app, output_di
     draws = page.evaluate(network_draws)
     clicked = time.perf_counter()
     choose_organisation(page, name)
-    page.wait_for_function(f"({SHOWN_NODES})() > 0", polling=100, timeout=60_000)
+    page.wait_for_function(f"() => ({SHOWN_NODES})() > 0", polling=100, timeout=60_000)
     page.wait_for_function(f"(n) => {network_draws} > n", arg=draws, polling=100, timeout=120_000)
     filter_seconds = time.perf_counter() - clicked
     summary = page.inner_text("#view-summary")
@@ -101,7 +82,7 @@ def test_50k_view_draws_filters_by_patch_and_selects(browser, big_app, output_di
     frame = page.locator("#network-graph .js-plotly-plot").bounding_box()
     page.mouse.move(frame["x"] + box[0], frame["y"] + box[1])
     page.mouse.click(frame["x"] + box[0], frame["y"] + box[1])
-    page.wait_for_function("window.__clicked.length > 0", polling=100, timeout=30_000)
+    page.wait_for_function("() => window.__clicked.length > 0", polling=100, timeout=30_000)
     clicked_name = page.evaluate("window.__clicked[0]")
     assert clicked_name in {a["label"] for _, a in graph.nodes(data=True)}
     wait_for_details(page, clicked_name)
@@ -113,5 +94,6 @@ def test_50k_view_draws_filters_by_patch_and_selects(browser, big_app, output_di
         "filter_click_to_drawn_s": round(filter_seconds, 2), "filter_response_bytes": update[-1][1],
         "nodes": graph.number_of_nodes(), "relations": graph.number_of_edges(),
     }, indent=1))
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+    problems = page_problems(page)
+    page.context.close()
+    assert not problems, f"problems in the page: {problems}"

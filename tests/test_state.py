@@ -25,7 +25,7 @@ def test_partial_dates_in_the_url():
 
 def test_controls_round_trip():
     years = (2013, 2025)
-    state = state_from_controls(orgs=["imod"], actor_kinds=None, event_kinds=["jwg_session"], topics=[],
+    state = state_from_controls(orgs=["imod"], actor_kinds=None, event_kinds=["series:jwg-defence"], topics=[],
                                 hops="2", years=[2021, 2025], year_range=years, focus=None, selected="node:imod")
     assert state.start == dt.date(2021, 1, 1) and state.end == dt.date(2025, 12, 31) and state.hops == 2
     values = controls_from_state(state, years)
@@ -36,5 +36,6 @@ def test_controls_round_trip():
 
 
 def test_describe():
-    state = ViewState(orgs=("rafael",), start=dt.date(2021, 1, 1), event_kinds=("jwg_session",))
-    assert state.describe({"rafael": "Rafael"}) == "Rafael · 2021-01-01 – … · jwg session"
+    state = ViewState(orgs=("rafael",), start=dt.date(2021, 1, 1), event_kinds=("series:jwg-defence",))
+    assert state.describe({"rafael": "Rafael", "series:jwg-defence": "JWG sessions"}) == (
+        "Rafael · 2021-01-01 – … · JWG sessions")

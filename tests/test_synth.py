@@ -25,7 +25,7 @@ def test_synth_writes_a_valid_dataset_of_realistic_shape(tmp_path):
     graph = build_graph(dataset)
     degrees = [d for _, d in graph.degree() if d]
     assert max(degrees) > 10 * statistics.median(degrees)  # a few hubs, many small organisations
-    assert [e.session for e in dataset.events if e.session] == list(range(1, info["jwg_sessions"] + 1))
+    assert [e.session for e in dataset.events if e.session] == list(range(1, info["series"]["working-group"] + 1))
 
 
 def test_synth_refuses_silly_sizes(tmp_path):
@@ -39,7 +39,7 @@ def test_synth_writes_json_above_the_auto_threshold_and_it_loads(tmp_path):
 
     out = write_synth(tmp_path / "big", 300, 200, fmt="json")
     assert sorted(p.name for p in out.iterdir()) == ["actors.json", "agreements.json", "dataset.yaml",
-                                                       "events.json", "sources.json"]
+                                                       "events.json", "series.json", "sources.json"]
     assert len(load_dataset(out).actors) == 301
     write_synth(out, 300, 200, fmt="yaml")  # switching format replaces the files, never leaves both
     assert not list(out.glob("*.json")) and len(load_dataset(out).events) == 200

@@ -30,7 +30,7 @@ def test_filter_by_organisation(small):
 
 
 def test_filter_by_kind_and_date(small):
-    assert [e.event_id for e in timeline_entries(small, kinds=["jwg_session"])] == ["jwg-17"]
+    assert [e.event_id for e in timeline_entries(small, kinds=["series:jwg-defence"])] == ["jwg-17"]
     window = timeline_entries(small, start=dt.date(2025, 11, 5), end=dt.date(2025, 11, 30))
     assert {e.event_id for e in window} == {"ds-singh-israel-visit-2025-11", "singh-company-visits-2025-11-06"}
     assert timeline_entries(small, end=dt.date(2025, 1, 1)) == []
@@ -57,11 +57,11 @@ def test_month_precision_and_undated_events(small_copy):
     assert [e.event_id for e in in_june] == ["jwg-2014-06"]
 
 
-def test_jwg_series_orders_by_number_and_places_unnumbered_sessions_by_date(small_copy):
+def test_series_sessions_orders_by_number_and_places_unnumbered_sessions_by_date(small_copy):
     import yaml
 
     from viz.load import load_dataset
-    from viz.timeline import jwg_series
+    from viz.timeline import series_sessions
 
     path = small_copy / "events.yaml"
     events = yaml.safe_load(path.read_text())
@@ -74,6 +74,6 @@ def test_jwg_series_orders_by_number_and_places_unnumbered_sessions_by_date(smal
                                                                                  "precision": "month"}},
     ]
     path.write_text(dump_yaml(events))
-    series = jwg_series(load_dataset(small_copy))
+    series = series_sessions(load_dataset(small_copy), "jwg-defence")
     assert [e.event_id for e in series] == ["s3", "june-2014", "s15", "s16", "jwg-17"]
     assert [e.label for e in series] == ["3rd", "no. ?", "15th", "16th?", "17th"]

@@ -12,12 +12,19 @@ from itertools import islice, pairwise
 
 import networkx as nx
 
+from viz.graph import CONTEXT_RELATIONS
+
 
 def simple_graph(graph: nx.MultiDiGraph) -> nx.Graph:
-    """The undirected simple graph of related pairs (the basis of every measure here)."""
+    """The undirected simple graph of related pairs (the basis of every measure here).
+
+    Context relations (an actor's country) are left out: being Indian links a person to
+    a thousand others, and would make every country the broker of everything.
+    """
     simple = nx.Graph()
     simple.add_nodes_from(graph.nodes)
-    simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
+    simple.add_edges_from((u, v) for u, v, relation in graph.edges(data="relation")
+                          if u != v and relation not in CONTEXT_RELATIONS)
     return simple
 
 
@@ -101,8 +108,9 @@ def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, limit: int 
     for path in paths:
         hops = []
         for u, v in pairwise(path):
-            relations = [*graph.get_edge_data(u, v, default={}).values(),
-                         *graph.get_edge_data(v, u, default={}).values()]
+            relations = [d for d in (*graph.get_edge_data(u, v, default={}).values(),
+                                     *graph.get_edge_data(v, u, default={}).values())
+                         if d.get("relation") not in CONTEXT_RELATIONS]
             hops.append(Hop(u, v, tuple(sorted(relations, key=lambda d: d.get("date") or ""))))
         result.append(hops)
     return result

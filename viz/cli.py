@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from viz import default_data_dir
+from viz.export_size import MAX_SCALE, MAX_SIZE, MIN_SCALE, MIN_SIZE, bound_problem
 from viz.load import DatasetError, load_dataset
+from viz.storage import StorageError
 
 EXIT_INVALID = 2
 
@@ -116,6 +118,21 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _image_bound(name: str, kind: type[int] | type[float]) -> Callable[[str], float]:
+    """An argparse type for --width, --height or --scale: within the app's bounds, or exit 2 saying so."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
+        if (problem := bound_problem(name, value)) is not None:
+            raise argparse.ArgumentTypeError(problem)
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="viz", description="Sourced event-timeline and relationship visualiser.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -147,9 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--org", action="append", help="organisation id to filter by (repeatable)")
     export.add_argument("--from", dest="date_from", help="window start: 2021, 2021-10 or 2021-10-27")
     export.add_argument("--to", dest="date_to", help="window end")
-    export.add_argument("--width", type=int, default=1600)
-    export.add_argument("--height", type=int, default=1000)
-    export.add_argument("--scale", type=float, default=1.0)
+    pixels = f"pixels ({MIN_SIZE} to {MAX_SIZE})"
+    export.add_argument("--width", type=_image_bound("width", int), default=1600, help=pixels)
+    export.add_argument("--height", type=_image_bound("height", int), default=1000, help=pixels)
+    export.add_argument("--scale", type=_image_bound("scale", float), default=1.0,
+                        help=f"{MIN_SCALE:g} to {MAX_SCALE:g}")
     export.set_defaults(handler=_export)
 
     synth = commands.add_parser("synth", help="write a synthetic dataset of realistic shape (for benchmarks)")
@@ -173,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                          f"{'graphml|gexf|json|csv|timelinejs|ftm' if args.what == 'graph' else 'png|svg|pdf'}")
     try:
         return args.handler(args)
-    except (DatasetError, UsageError) as exc:
+    except (DatasetError, UsageError, StorageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
 

@@ -5,7 +5,7 @@ A cell is text, except:
 - structured fields (``date``, ``place``, ``participants``, ``roles`` ...) take a YAML
   flow value, e.g. ``{start: 2025-11-04, precision: day}`` or ``[{actor: x, role: host}]``;
 - an empty cell means the field is absent.
-Line numbers in errors are the CSV's own (the header is line 1).
+Line numbers in errors are the CSV's own (the header is line 1). Rows are read one at a time.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from viz.problems import Problem
-from viz.yaml_reader import MAX_FILE_BYTES, YamlFile, parse_yaml_text
+from viz.problems import Problem, record_name
+from viz.yaml_reader import MAX_FILE_BYTES, Collection, YamlFile, parse_yaml_text
 
 
 def _kind_of(model: type[BaseModel], field: str) -> str:
@@ -40,8 +41,47 @@ def _kind_of(model: type[BaseModel], field: str) -> str:
     return "text"
 
 
-def read_csv(path: Path, label: str, model: type[BaseModel], problems: list[Problem]) -> YamlFile | None:
-    """Rows of a CSV collection as records, with their line numbers; None (and problems) if unreadable."""
+def _records(reader: typing.Any, header: list[str], label: str, model: type[BaseModel],
+             problems: list[Problem]) -> Iterator[YamlFile | None]:
+    """One record per row, read as the rows come (a million junk rows cost one row's memory)."""
+    kinds = {column: _kind_of(model, column) for column in header}
+    index = 0
+    try:
+        for row in reader:
+            if not row:  # a blank line, as csv.DictReader skips them
+                continue
+            line = index + 2  # the record's row, as a spreadsheet numbers it (the header is row 1)
+            record: dict = {}
+            lines = {(index,): line}
+            ident = next((cell.strip() for column, cell in zip(header, row, strict=False) if column == "id"), "")
+            name = record_name({"id": ident or None}, index)
+            for column, cell in zip(header, row, strict=False):
+                cell = cell.strip()
+                if not cell:
+                    continue
+                kind = kinds[column]
+                if kind == "structured" or (kind == "list" and cell.startswith("[")):
+                    value = parse_yaml_text(cell, label, line, problems, name, column)
+                    if value is None:
+                        continue
+                    record[column] = value
+                elif kind == "list":
+                    record[column] = [part.strip() for part in cell.split("|") if part.strip()]
+                else:
+                    record[column] = cell
+                lines[(index, column)] = line
+            yield YamlFile(label, record, lines)
+            index += 1
+    except csv.Error as exc:
+        problems.append(Problem(label, reader.line_num, "-", "-", f"CSV error: {exc}"))
+        yield None
+
+
+def read_csv(path: Path, label: str, model: type[BaseModel], problems: list[Problem]) -> Collection | None:
+    """A CSV collection file, its rows read lazily; None (and problems) if it cannot be read.
+
+    Line numbers are rows: the header is 1, the first record 2.
+    """
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             problems.append(Problem(label, None, "-", "-", f"file is larger than {MAX_FILE_BYTES} bytes"))
@@ -53,31 +93,12 @@ def read_csv(path: Path, label: str, model: type[BaseModel], problems: list[Prob
     except OSError as exc:
         problems.append(Problem(label, None, "-", "-", f"cannot read file: {exc.strerror}"))
         return None
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        rows = list(reader)
+        header = next(reader, None)
     except csv.Error as exc:
         problems.append(Problem(label, None, "-", "-", f"CSV error: {exc}"))
         return None
-    records, lines = [], {}
-    for index, row in enumerate(rows):
-        line = index + 2
-        record: dict = {}
-        for column, cell in row.items():
-            if column is None or cell is None or not cell.strip():
-                continue
-            kind = _kind_of(model, column)
-            cell = cell.strip()
-            if kind == "structured" or (kind == "list" and cell.startswith("[")):
-                value = parse_yaml_text(cell, label, line, problems)
-                if value is None:
-                    continue
-                record[column] = value
-            elif kind == "list":
-                record[column] = [part.strip() for part in cell.split("|") if part.strip()]
-            else:
-                record[column] = cell
-            lines[(index, column)] = line
-        lines[(index,)] = line
-        records.append(record)
-    return YamlFile(label, records, lines)
+    if header is None:
+        return Collection(label, "empty")
+    return Collection(label, "list", _records(reader, header, label, model, problems))

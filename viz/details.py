@@ -13,8 +13,18 @@ import networkx as nx
 from dash import html
 
 from viz.graph import RELATIONS
+from viz.labels import actor_type_label, event_kind_label, role_label
 from viz.load import Dataset
-from viz.model import Agreement, Confidence, DateSpec, Event, Participant, SourceConflict, format_partial_date
+from viz.model import (
+    Agreement,
+    AgreementStatus,
+    Confidence,
+    DateSpec,
+    Event,
+    Participant,
+    SourceConflict,
+    format_partial_date,
+)
 from viz.timeline import event_actor_ids, ordinal
 
 EMPTY_HINT = "Click a node, a line or a timeline event to see the full record and where it comes from."
@@ -65,8 +75,10 @@ def _field(label: str, value: object) -> html.Div | None:
 
 
 def _date_text(date: DateSpec) -> str:
-    text = f"{date.label()} (precision: {date.precision.value})"
-    return f"{text} — {date.basis}" if date.basis else text
+    text = f"{date.label()} (precision: {date.precision.value}"
+    text += ", one moment in this window)" if date.window else ")"
+    text = f"{text} — {date.basis}" if date.basis else text
+    return f"{text}. {date.note}" if date.note else text
 
 
 def _conflicts(dataset: Dataset, conflicts: Sequence[SourceConflict]) -> list:
@@ -81,12 +93,14 @@ def _confidence(confidence: Confidence | None) -> html.Div | None:
     return _field("Confidence", confidence.value) if confidence else None
 
 
-def _person_text(dataset: Dataset, person: Participant) -> str:
-    name = dataset.actor_by_id[person.actor].name
-    details = [person.role.value] + ([person.title] if person.title else [])
+def _person_text(dataset: Dataset, person: Participant, when: str | None = None) -> str:
+    names = dataset.actor_by_id
+    details = [role_label(dataset, person.role)] + ([person.title] if person.title else [])
     if person.organisation:
-        details.append(f"for {dataset.actor_by_id[person.organisation].name}")
-    return f"{name} — {', '.join(details)}"
+        details.append(f"for {names[person.organisation].name_at(when)}")
+    if person.side:
+        details.append(f"{names[person.side].name} side")
+    return f"{names[person.actor].name_at(when)} — {', '.join(details)}"
 
 
 def _panel(kind: str, title: str, *children: object) -> html.Div:
@@ -95,23 +109,29 @@ def _panel(kind: str, title: str, *children: object) -> html.Div:
 
 
 def event_details(dataset: Dataset, event: Event) -> html.Div:
-    """Everything recorded about one event."""
+    """Everything recorded about one event (bodies named as they were called at the time)."""
     session = None
-    if event.session is not None:
-        session = ordinal(event.session) + (" (number inferred, not stated by any source)"
-                                            if event.session_inferred else "")
-    place = ", ".join(p for p in (event.place.city, event.place.country) if p) if event.place else None
-    names = dataset.actor_by_id
+    if event.session_number is not None:
+        session = ordinal(event.session_number) + (" (number inferred, not stated by any source)"
+                                                   if event.session_inferred else "")
+    elif event.series:
+        session = "number not given by the sources"
+    series = dataset.series_by_id.get(event.series) if event.series else None
+    when = event.date.first
+    names = {actor_id: actor.name_at(when) for actor_id, actor in dataset.actor_by_id.items()}
     return _panel(
-        event.kind.value.replace("_", " "), event.title,
+        event_kind_label(dataset, event), event.title,
+        _field("Series", series.name if series else None),
         _field("Session", session),
         _field("Date", _date_text(event.date)),
-        _field("Place", place),
+        _field("Place", event.place.label() if event.place else None),
         _field("Part of", dataset.event_by_id[event.part_of].title if event.part_of else None),
-        _field("Body", names[event.body].name if event.body else None),
-        html.Div([html.H4("Participants"), html.Ul([html.Li(_person_text(dataset, p)) for p in event.participants])])
+        _field("Body", names[event.body] if event.body else None),
+        html.Div([html.H4("Participants"), html.Ul([html.Li(_person_text(dataset, p, when))
+                                                    for p in event.participants])])
         if event.participants else None,
-        _field("Organisations", ", ".join(names[o].name for o in event.organisations)),
+        _field("Organisations", ", ".join(names[o] for o in event.organisations)),
+        _field("Also mentioned (not taking part)", ", ".join(names[o] for o in event.mentions)),
         _field("Outcomes", ", ".join(dataset.agreement_by_id[a].name for a in event.outcomes)),
         _field("Topics", ", ".join(event.topics)),
         html.P(event.summary, className="viz-summary-text") if event.summary else None,
@@ -125,13 +145,18 @@ def agreement_details(dataset: Dataset, agreement: Agreement) -> html.Div:
     """Everything recorded about one agreement, and the events that produced it."""
     names = dataset.actor_by_id
     produced_at = [e.title for e in dataset.events if agreement.id in e.outcomes]
+    status = agreement.status.value.replace("_", " ")
     return _panel(
-        agreement.kind, agreement.name,
-        _field("Signed", _date_text(agreement.signed)),
+        agreement.kind if agreement.is_signed else f"{agreement.kind} ({status}, not signed)", agreement.name,
+        _field("Status", status),
+        _field("Signed", _date_text(agreement.signed) if agreement.signed else None),
+        *[_field(s.value.replace("_", " ").capitalize(), _date_text(agreement.dates[s]))
+          for s in AgreementStatus if s in agreement.dates],
         _field("Parties", ", ".join(names[p].name for p in agreement.parties)),
         html.Div([html.H4("Signatories"), html.Ul([html.Li(_person_text(dataset, p))
                                                     for p in agreement.signatories])])
-        if agreement.signatories else _field("Signatories", "not named by the sources"),
+        if agreement.signatories
+        else _field("Signatories", "not named by the sources" if agreement.is_signed else None),
         _field("Areas", ", ".join(agreement.areas)),
         _field("Concluded at", "; ".join(produced_at)),
         html.P(agreement.summary, className="viz-summary-text") if agreement.summary else None,
@@ -147,19 +172,22 @@ def actor_details(dataset: Dataset, actor_id: str) -> html.Div:
     names = dataset.actor_by_id
     roles = [
         html.Li([
-            html.Span(f"{r.title}" + (f", {names[r.organisation].name}" if r.organisation else "")),
-            html.Span(f" — as of {format_partial_date(r.as_of)}",
-                      className="viz-muted"),
+            html.Span(f"{r.title}" + (f", {names[r.organisation].name_at(r.as_of)}" if r.organisation else "")),
+            html.Span(f" — described as a former holder on {format_partial_date(r.as_of)}" if r.former
+                      else f" — as of {format_partial_date(r.as_of)}", className="viz-muted"),
             html.Span(f" · confidence {r.confidence.value}", className="viz-muted") if r.confidence else None,
             html.Div(r.note, className="viz-muted") if r.note else None,
             sources_list(dataset, r.sources),
         ]) for r in actor.roles
     ]
     events = sorted((e for e in dataset.events if actor_id in event_actor_ids(dataset, e)),
-                    key=lambda e: (e.date.start is None, e.date.start or ""))
+                    key=lambda e: (e.date.first is None, e.date.first or ""))
+    dated_names = [f"{n.name} ({' – '.join(format_partial_date(d) if d else '…' for d in (n.since, n.until))})"
+                   for n in actor.names]
     return _panel(
-        actor.kind.value.replace("_", " "), actor.name,
+        actor_type_label(dataset, actor), actor.name,
         _field("Country", names[actor.country].name if actor.country else None),
+        _field("Earlier or later names", "; ".join(dated_names)),
         _field("Also known as", ", ".join(actor.aliases)),
         html.P(actor.description, className="viz-summary-text") if actor.description else None,
         html.Div([html.H4("Roles (dated by the source that states them)"), html.Ul(roles)]) if roles else None,
@@ -178,6 +206,8 @@ def pair_details(dataset: Dataset, graph: nx.MultiDiGraph, first: str, second: s
     items = []
     for data in sorted(edges, key=lambda d: d.get("date") or ""):
         verb = RELATIONS.get(data["relation"], data["relation"])
+        if data.get("status") and data["status"] not in ("signed", "in_force", "expired"):
+            verb += f" ({data['status'].replace('_', ' ')}, not signed)"
         items.append(html.Li([
             html.Div(f"{data.get('context') or ''} — {verb} ({data.get('date_label') or 'undated'}, "
                      f"precision: {data.get('precision')})"),

@@ -8,7 +8,7 @@ import datetime as dt
 
 import networkx as nx
 
-from viz.graph import neighbourhood
+from viz.graph import CONTEXT_RELATIONS, neighbourhood
 from viz.load import Dataset
 from viz.model import partial_date_bounds
 from viz.state import ViewState
@@ -38,6 +38,8 @@ def visible_graph(graph: nx.MultiDiGraph, dataset: Dataset, state: ViewState) ->
       chosen, only relations that come from matching events count.
     - Nodes must be of the chosen kinds; with organisations or found actors,
       only nodes within ``hops`` of them remain.
+    - Context relations (an actor's country) neither keep a node nor lead to
+      neighbours; they are shown between the nodes that the other relations keep.
     - Once anything is filtered, nodes left without relations are hidden
       (except the chosen organisations and actors themselves), so stepping the
       window through the years shows the network growing.
@@ -52,11 +54,13 @@ def visible_graph(graph: nx.MultiDiGraph, dataset: Dataset, state: ViewState) ->
     )
     kinds = set(state.actor_kinds)
     nodes = [n for n, a in graph.nodes(data=True) if not kinds or a["kind"] in kinds]
-    edges = []
+    edges, context = [], []
     for u, v, key, attrs in graph.subgraph(nodes).edges(keys=True, data=True):
-        if matching_events is not None and attrs.get("event") not in matching_events:
+        if attrs["relation"] in CONTEXT_RELATIONS:
+            context.append((u, v, key))  # timeless; shown between nodes the filters keep
+        elif matching_events is not None and attrs.get("event") not in matching_events:
             continue
-        if _in_window(attrs, state.start, state.end):
+        elif _in_window(attrs, state.start, state.end):
             edges.append((u, v, key))
     related = graph.edge_subgraph(edges)
     centres = [n for n in (*state.orgs, *state.focus) if n in graph and (not kinds or n in nodes)]
@@ -64,7 +68,7 @@ def visible_graph(graph: nx.MultiDiGraph, dataset: Dataset, state: ViewState) ->
     if centres:
         keep = neighbourhood(related, centres, state.hops)
     keep |= set(centres)
-    shown = graph.edge_subgraph([e for e in edges if e[0] in keep and e[1] in keep]).copy()
+    shown = graph.edge_subgraph([e for e in (*edges, *context) if e[0] in keep and e[1] in keep]).copy()
     shown.add_nodes_from((n, graph.nodes[n]) for n in keep if n not in shown)
     return shown
 

@@ -18,6 +18,8 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
+from viz.graph import CONTEXT_RELATIONS
+from viz.labels import event_lane
 from viz.load import Dataset
 from viz.model import partial_date_bounds
 from viz.state import ViewState
@@ -53,6 +55,7 @@ class GraphIndex:
     edge_first: np.ndarray  # first possible day (date ordinal), -1 when undated
     edge_last: np.ndarray
     edge_event: np.ndarray  # index into events, -1 when the relation has no event
+    edge_context: np.ndarray  # True for context relations (an actor's country): timeless, not a step
     edge_bucket: np.ndarray
     buckets: tuple[Bucket, ...]
     bucket_start: np.ndarray
@@ -84,7 +87,7 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
     events = tuple(e.id for e in dataset.events)
     event_index = {e: i for i, e in enumerate(events)}
     spans: dict[tuple[str | None, str | None], int] = {}  # distinct (date, end): a few thousand
-    us, vs, span_ids, edge_events, keys = [], [], [], [], []
+    us, vs, span_ids, edge_events, keys, contexts = [], [], [], [], [], []
     for u, targets in graph.adjacency():  # the same order as graph.edges(), without its view overhead
         source = node_index[u]
         for v, multi in targets.items():
@@ -95,13 +98,14 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
                 span_ids.append(spans.setdefault((attrs.get("date"), attrs.get("end")), len(spans)))
                 edge_events.append(event_index.get(attrs.get("event"), -1))
                 keys.append((u, v, key))
+                contexts.append(attrs.get("relation") in CONTEXT_RELATIONS)
     span_bounds = np.array([_day_bounds(*span) for span in spans] or [(0, 0)], dtype=np.int32).reshape(-1, 2)
     span_years = np.array([(dt.date.fromordinal(f).year, dt.date.fromordinal(la).year) if f != _UNDATED else (-1, -1)
                            for f, la in span_bounds.tolist()], dtype=np.int32).reshape(-1, 2)
     span_id = np.array(span_ids, dtype=np.int64)
     edge_event = np.array(edge_events, dtype=np.int32)
-    kind_names = sorted({e.kind.value for e in dataset.events} | {""})
-    event_kind_code = np.array([kind_names.index(e.kind.value) for e in dataset.events] + [kind_names.index("")],
+    kind_names = sorted({event_lane(e) for e in dataset.events} | {""})
+    event_kind_code = np.array([kind_names.index(event_lane(e)) for e in dataset.events] + [kind_names.index("")],
                                dtype=np.int32)  # the last entry is for relations without an event (index -1)
     first_year, last_year = span_years[span_id, 0], span_years[span_id, 1]
     undated = first_year < 0
@@ -120,7 +124,7 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
         bounds = e.date.bounds()
         event_first.append(bounds[0].toordinal() if bounds else _UNDATED)
         event_last.append(bounds[1].toordinal() if bounds else _UNDATED)
-    event_kinds = tuple(sorted({e.kind.value for e in dataset.events}))
+    event_kinds = tuple(sorted({event_lane(e) for e in dataset.events}))
     rows, cols = [], []
     for i, event in enumerate(dataset.events):
         for actor in event_actor_ids(dataset, event):
@@ -138,11 +142,12 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
         degree=np.bincount(np.concatenate([edge_u, edge_v]), minlength=len(nodes)),
         edge_u=edge_u, edge_v=edge_v, edge_keys=tuple(keys[i] for i in order.tolist()),
         edge_first=span_bounds[span_id[order], 0], edge_last=span_bounds[span_id[order], 1],
-        edge_event=edge_event[order], edge_bucket=edge_bucket, buckets=buckets,
+        edge_event=edge_event[order], edge_context=np.array(contexts, dtype=bool).reshape(-1)[order],
+        edge_bucket=edge_bucket, buckets=buckets,
         bucket_start=np.searchsorted(edge_bucket, np.arange(len(buckets) + 1)).astype(np.int64),
         events=events, event_first=np.array(event_first, dtype=np.int32),
         event_last=np.array(event_last, dtype=np.int32),
-        event_kind=np.array([event_kinds.index(e.kind.value) for e in dataset.events], dtype=np.int8),
+        event_kind=np.array([event_kinds.index(event_lane(e)) for e in dataset.events], dtype=np.int8),
         event_kinds=event_kinds, event_topics=tuple(frozenset(e.topics) for e in dataset.events),
         event_actors=involvement,
     )
@@ -214,7 +219,8 @@ def visible_masks(index: GraphIndex, state: ViewState) -> Masks:
     kind_ok = np.ones(len(index.nodes), dtype=bool)
     if state.actor_kinds:
         kind_ok = np.isin(index.node_kind, [index.kinds.index(k) for k in state.actor_kinds if k in index.kinds])
-    edges = kind_ok[index.edge_u] & kind_ok[index.edge_v]
+    both_kinds_ok = kind_ok[index.edge_u] & kind_ok[index.edge_v]
+    edges = both_kinds_ok & ~index.edge_context
     if state.event_kinds or state.topics:
         matching = _event_mask(index, state, orgs=False)
         edges &= (index.edge_event >= 0) & matching[np.maximum(index.edge_event, 0)]
@@ -229,5 +235,5 @@ def visible_masks(index: GraphIndex, state: ViewState) -> Masks:
         keep[index.edge_u[edges]] = True
         keep[index.edge_v[edges]] = True
     keep[centres] = True
-    edges &= keep[index.edge_u] & keep[index.edge_v]
+    edges = (edges | (both_kinds_ok & index.edge_context)) & keep[index.edge_u] & keep[index.edge_v]
     return Masks(keep, edges, events)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from viz.graph import build_graph
 from viz.load import Dataset
-from viz.model import EventKind
 
 
 def unsourced_facts(dataset: Dataset) -> list[str]:
@@ -35,8 +34,8 @@ def unsourced_facts(dataset: Dataset) -> list[str]:
     return missing
 
 
-def dataset_info(dataset: Dataset) -> dict[str, int | str]:
-    """Counts of a dataset's records, JWG sessions, unsourced facts and graph size."""
+def dataset_info(dataset: Dataset) -> dict[str, object]:
+    """Counts of a dataset's records, sessions per series, unsourced facts and graph size."""
     graph = build_graph(dataset)
     return {
         "dataset": dataset.meta.id,
@@ -44,7 +43,8 @@ def dataset_info(dataset: Dataset) -> dict[str, int | str]:
         "actors": len(dataset.actors),
         "agreements": len(dataset.agreements),
         "events": len(dataset.events),
-        "jwg_sessions": sum(e.kind is EventKind.jwg_session for e in dataset.events),
+        "series": {s.id: len(dataset.sessions_of(s.id)) for s in dataset.series},
+        "sessions": sum(e.series is not None for e in dataset.events),
         "sources": len(dataset.sources),
         "facts_without_source": len(unsourced_facts(dataset)),
         "graph_nodes": graph.number_of_nodes(),

@@ -8,6 +8,7 @@ target, so a failure never leaves an existing file half-written.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -17,9 +18,11 @@ from pathlib import Path
 
 import networkx as nx
 
+from viz.labels import event_lane, lane_label
 from viz.load import Dataset
 from viz.model import partial_date_bounds
 from viz.timeline import TimelineEntry
+from viz.urls import web_url_problem
 
 GRAPH_FORMATS = ("graphml", "gexf", "json", "csv", "timelinejs", "ftm")
 
@@ -73,11 +76,19 @@ def graphml_bytes(graph: nx.MultiDiGraph, dataset: Dataset) -> bytes:
 
 
 def gexf_bytes(graph: nx.MultiDiGraph, dataset: Dataset) -> bytes:
-    """GEXF with each edge's ``start``/``end`` dates, so Gephi's timeline can replay the network."""
+    """GEXF with each edge's ``start``/``end`` dates, so Gephi's timeline can replay the network.
+
+    A duration is the edge's lifetime. A *window* (it happened once, somewhere between two
+    dates) is not a lifetime: it is written as an uncertain point at the window's end,
+    the first day the fact is known to hold, with the window kept in ``edtf``.
+    """
     flat = flat_graph(graph, dataset)
     for _, _, attrs in flat.edges(data=True):
         start, end = attrs.pop("date", ""), attrs.pop("end", "")
-        if start:
+        if start and attrs.get("date_type") == "window":
+            attrs["start"] = attrs["end"] = _full_date(end or start, last=True)
+            attrs["date_uncertain"] = True
+        elif start:
             attrs["start"] = _full_date(start, last=False)
             attrs["end"] = _full_date(end or start, last=True)
     flat.graph["mode"] = "dynamic"
@@ -95,11 +106,27 @@ def node_link_json(graph: nx.MultiDiGraph) -> str:
     return json.dumps(nx.node_link_data(graph, edges="edges"), indent=1, ensure_ascii=False, default=str)
 
 
+#: a spreadsheet reads a cell starting with one of these as a formula (CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: text that could start a formula gets a leading ``'``.
+
+    Only strings are touched: numbers (and booleans) are written as they are, so a
+    numeric column stays numeric. Every text cell is treated alike, whatever file
+    format the dataset came from.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[dict], columns: list[str]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
 
 
@@ -112,18 +139,23 @@ def csv_files(graph: nx.MultiDiGraph, dataset: Dataset, events: list[TimelineEnt
     for entry in events:
         event = dataset.event_by_id[entry.event_id]
         event_rows.append({
-            "id": event.id, "title": event.title, "kind": event.kind.value, "session": event.session or "",
-            "session_inferred": event.session_inferred, "start": event.date.start or "",
-            "end": event.date.end or "", "precision": event.date.precision.value, "date_basis": event.date.basis or "",
+            "id": event.id, "title": event.title, "kind": event.kind.value, "series": event.series or "",
+            "session": event.session if event.session is not None else "",
+            "session_inferred": event.session_inferred, "start": event.date.first or "",
+            "end": event.date.last or "", "date_type": "window" if event.date.window else "duration"
+            if event.date.end else "point" if event.date.first else "", "edtf": event.date.edtf() or "",
+            "precision": event.date.precision.value, "date_basis": event.date.basis or "",
+            "date_note": event.date.note or "",
             "place": entry.place or "", "participants": " | ".join(entry.participants),
+            "mentions": " | ".join(dataset.actor_by_id[m].name for m in event.mentions),
             "confidence": event.confidence.value if event.confidence else "",
             "summary": event.summary or "", "source_urls": " | ".join(_source_urls(dataset, event.sources)),
             "conflicts": " | ".join(c.note for c in event.conflicts),
         })
-    node_columns = ["id", "label", "node_type", "kind", "agreement_kind", "country", "aliases", "roles",
-                    "source_urls"]
-    edge_columns = ["source", "target", "key", "relation", "title", "context", "event", "agreement", "date", "end",
-                    "precision", "date_label", "source_ids", "source_urls"]
+    node_columns = ["id", "label", "node_type", "kind", "type", "agreement_kind", "status", "country", "aliases",
+                    "roles", "source_urls"]
+    edge_columns = ["source", "target", "key", "relation", "title", "context", "event", "agreement", "status", "date",
+                    "end", "date_type", "edtf", "precision", "date_label", "source_ids", "source_urls"]
     event_columns = list(event_rows[0]) if event_rows else ["id"]
     return {"nodes.csv": _csv(nodes, node_columns), "edges.csv": _csv(edges, edge_columns),
             "events.csv": _csv(event_rows, event_columns)}
@@ -134,32 +166,46 @@ def _timelinejs_date(text: str) -> dict[str, str]:
     return dict(zip(("year", "month", "day"), parts, strict=False))
 
 
+def _html(text: object) -> str:
+    """Dataset text for TimelineJS, which renders its text fields as HTML: shown as text, never as markup."""
+    return html.escape(str(text), quote=True)
+
+
+def _source_links(dataset: Dataset, ids: tuple[str, ...]) -> str:
+    """``<li>`` links to the sources with a URL; only http(s) URLs are ever linked (checked again here)."""
+    sources = [dataset.source_by_id[i] for i in ids]
+    return "".join(f'<li><a href="{_html(s.url)}">{_html(s.publisher)}</a></li>'
+                   for s in sources if s.url and web_url_problem(s.url) is None)
+
+
 def timelinejs(dataset: Dataset, events: list[TimelineEntry]) -> dict:
     """TimelineJS3 JSON: ``start_date``, ``text``, ``group``, and ``display_date`` for imprecise dates.
 
-    Undated events cannot go on a TimelineJS timeline; they are named in the title slide instead.
+    TimelineJS renders headlines and texts as HTML, so all dataset text is HTML-escaped and
+    only http(s) source URLs become links. Undated events cannot go on a TimelineJS
+    timeline; they are named in the title slide instead.
     """
     slides, undated = [], []
     for entry in events:
         event = dataset.event_by_id[entry.event_id]
-        if event.date.start is None:
-            undated.append(event.title)
+        if event.date.first is None:
+            undated.append(_html(event.title))
             continue
-        links = "".join(f'<li><a href="{dataset.source_by_id[s].url}">{dataset.source_by_id[s].publisher}</a></li>'
-                        for s in event.sources if dataset.source_by_id[s].url)
         slide = {
             "unique_id": event.id,
-            "start_date": _timelinejs_date(event.date.start),
-            "text": {"headline": event.title, "text": f"<p>{event.summary or ''}</p><ul>{links}</ul>"},
-            "group": event.kind.value.replace("_", " "),
+            "start_date": _timelinejs_date(event.date.first),
+            "text": {"headline": _html(event.title),
+                     "text": f"<p>{_html(event.summary or '')}</p><ul>{_source_links(dataset, event.sources)}</ul>"},
+            "group": _html(lane_label(dataset, event_lane(event))),
         }
-        if event.date.end:
+        if event.date.end:  # a duration; a window is one moment, so it gets no end but says so
             slide["end_date"] = _timelinejs_date(event.date.end)
-        if event.date.precision.value != "day":
+        if event.date.precision.value != "day" or event.date.window:
             slide["display_date"] = f"{event.date.label()} (precision: {event.date.precision.value})"
         slides.append(slide)
     note = f" Undated, not shown: {'; '.join(undated)}." if undated else ""
-    return {"title": {"text": {"headline": dataset.meta.title, "text": (dataset.meta.description or "") + note}},
+    return {"title": {"text": {"headline": _html(dataset.meta.title),
+                               "text": _html(dataset.meta.description or "") + note}},
             "events": slides}
 
 
@@ -182,7 +228,7 @@ def ftm_entities(graph: nx.MultiDiGraph, dataset: Dataset, events: list[Timeline
             props["description"] = [actor.description]
         entities.append({"id": actor.id, "schema": _FTM_SCHEMA[actor.kind.value], "properties": props})
         for index, role in enumerate(actor.roles):
-            if role.organisation and role.organisation in shown:
+            if role.organisation and role.organisation in shown and not role.former:
                 entities.append({"id": f"{actor.id}-role-{index}", "schema": "Membership", "properties": {
                     "member": [actor.id], "organization": [role.organisation], "role": [role.title],
                     "date": [role.as_of], "sourceUrl": _source_urls(dataset, role.sources)}})
@@ -190,12 +236,17 @@ def ftm_entities(graph: nx.MultiDiGraph, dataset: Dataset, events: list[Timeline
         event = dataset.event_by_id[entry.event_id]
         props = {"name": [event.title], "summary": [event.summary or ""],
                  "involved": sorted(entry.actor_ids & shown), "sourceUrl": _source_urls(dataset, event.sources)}
-        if event.date.start:
-            props["startDate"] = [event.date.start]
-            props["endDate"] = [event.date.end or event.date.start]
+        if event.date.first:
+            props["startDate"] = [event.date.first]
+            props["endDate"] = [event.date.last or event.date.first]
         if entry.place:
             props["location"] = [entry.place]
         entities.append({"id": event.id, "schema": "Event", "properties": props})
+        for mentioned in event.mentions:  # named in the record, not taking part (FtM's Mention)
+            if mentioned in shown:
+                entities.append({"id": f"{event.id}-mention-{mentioned}", "schema": "Mention", "properties": {
+                    "name": [dataset.actor_by_id[mentioned].name], "resolved": [mentioned], "document": [event.id],
+                    "sourceUrl": _source_urls(dataset, event.sources)}})
     return entities
 
 

@@ -23,6 +23,7 @@ from viz.figures import timeline_figure
 from viz.figures.scale import apply_changes, as_patch, large_network_figure, network_changes
 from viz.figures.timeline_patch import TimelineMap, timeline_changes, timeline_map
 from viz.graph_index import GraphIndex, Masks, index_graph, visible_masks
+from viz.labels import lane_labels
 from viz.state import ViewState
 from viz.timeline import timeline_entries
 
@@ -48,6 +49,7 @@ def build_large_figures(context) -> LargeFigures:
     title = context.dataset.meta.title
     network = large_network_figure(index, title=f"{title}: network")
     timeline = timeline_figure(timeline_entries(context.dataset, brief=True), sources=context.sources, brief=True,
+                               lanes=lane_labels(context.dataset),
                                title=f"{title}: timeline")
     return LargeFigures(index, network, timeline, timeline_map(timeline, index))
 

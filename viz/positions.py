@@ -3,12 +3,15 @@
 Small graphs get Kamada–Kawai (networkx); large ones igraph's Fruchterman–Reingold,
 which is about 100x faster at 10k nodes. Positions can be cached on disk under a
 key (the dataset's content hash), so a restart does not lay the graph out again.
+The cache is a :class:`viz.storage.FolderStore` with a quota (least recently used
+layouts go first): ``$VIZ_LAYOUT_CACHE_BYTES`` and ``$VIZ_LAYOUT_CACHE_FILES``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import math
 import os
 import random
@@ -17,15 +20,26 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from viz.interop import atomic_write
+from viz.storage import FolderStore, StorageError, private_folder, quota_from_env
 
 #: above this many connected nodes, Kamada–Kawai (O(n^2) memory) gives way to igraph
 KAMADA_KAWAI_MAX_NODES = 500
 LAYOUT_VERSION = 5  # bump when the algorithm changes, so old caches are not reused
+#: layout cache quota defaults (a 50k-node layout is a few MB)
+LAYOUT_CACHE_BYTES = 256 * 1024 * 1024
+LAYOUT_CACHE_FILES = 1000
 
 
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("VIZ_CACHE_DIR") or Path.home() / ".cache" / "viz" / "layouts")
+def layout_store(cache_dir: Path | None = None) -> FolderStore:
+    """The layout cache in ``cache_dir``, else ``$VIZ_CACHE_DIR``, else ``~/.cache/viz/layouts``.
+
+    The default folder is created private (0700) and refused (StorageError) if it is not.
+    """
+    if cache_dir is None:
+        configured = os.environ.get("VIZ_CACHE_DIR")
+        cache_dir = Path(configured) if configured else private_folder(Path.home() / ".cache" / "viz" / "layouts")
+    quota = quota_from_env("VIZ_LAYOUT_CACHE_BYTES", "VIZ_LAYOUT_CACHE_FILES", LAYOUT_CACHE_BYTES, LAYOUT_CACHE_FILES)
+    return FolderStore(cache_dir, quota, pattern=r"[\w.-]+-v\d+\.json")
 
 
 def _layout_connected(graph: nx.Graph, seed: int) -> dict:
@@ -59,14 +73,20 @@ def node_positions(graph: nx.Graph, seed: int = 7, cache_key: str | None = None,
 
     Nodes with no relations are set in rows beneath, so they neither clutter nor
     push the rest into a corner. With ``cache_key``, positions are read from and
-    written to ``cache_dir`` (default ``$VIZ_CACHE_DIR`` or ``~/.cache/viz/layouts``).
+    written to ``cache_dir`` (default: see :func:`layout_store`).
 
     >>> pos = node_positions(nx.path_graph(3))
     >>> sorted(pos) == [0, 1, 2]
     True
     """
-    cache = (cache_dir or default_cache_dir()) / f"{cache_key}-v{LAYOUT_VERSION}.json" if cache_key else None
-    if cache is not None and cache.is_file():
+    store, name = None, f"{cache_key}-v{LAYOUT_VERSION}.json"
+    if cache_key:
+        try:
+            store = layout_store(cache_dir)
+        except StorageError as exc:  # no cache is slower, not wrong
+            logging.getLogger("viz").warning("layout cache not used: %s", exc)
+    cache = store.open(name) if store is not None else None
+    if cache is not None:
         try:
             stored = json.loads(cache.read_text())
             if set(stored) == {str(n) for n in graph.nodes}:
@@ -84,7 +104,7 @@ def node_positions(graph: nx.Graph, seed: int = 7, cache_key: str | None = None,
     for index, node in enumerate(isolated):
         row, column = divmod(index, per_row)
         positions[node] = ((column + 0.5) / per_row, -0.12 - 0.08 * row)
-    if cache is not None:
-        with contextlib.suppress(OSError):  # no cache is slower, not wrong
-            atomic_write(cache, json.dumps({str(n): p for n, p in positions.items()}))
+    if store is not None:
+        with contextlib.suppress(OSError, ValueError):  # no cache is slower, not wrong
+            store.put_file(name, json.dumps({str(n): p for n, p in positions.items()}).encode())
     return positions

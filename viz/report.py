@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from viz.details import source_label
+from viz.figures.common import esc
 from viz.state import ViewState
 from viz.view import ViewContext, build_view
 
@@ -76,14 +77,16 @@ def report_figure(context: ViewContext, state: ViewState, width: int, height: in
         chunk = shown[column * lines_per_column:(column + 1) * lines_per_column]
         if chunk:
             fig.add_annotation(
-                text="<br>".join(textwrap.shorten(line, 95, placeholder="…") for line in chunk),
+                # shortened before escaping, so an entity is never cut in half
+                text="<br>".join(esc(textwrap.shorten(line, 95, placeholder="…")) for line in chunk),
                 xref="paper", yref="paper", x=column / 3, y=0.17, xanchor="left", yanchor="top",
                 align="left", showarrow=False, font={"size": 9, "color": "#333"})
     more = f" (+{len(cited) - len(shown)} more: export the sources with the data)" if len(cited) > len(shown) else ""
     fig.add_annotation(text=f"<b>Sources cited in this view: {len(cited)}</b>{more}", xref="paper", yref="paper",
                        x=0, y=0.19, xanchor="left", yanchor="bottom", showarrow=False, font={"size": 11})
     fig.update_layout(
-        title={"text": f"{meta.title}<br><sup>{scope} · {view.summary}</sup>", "x": 0.01, "y": 0.985,
+        # the scope may come from a shared URL: escaped like the dataset's own text
+        title={"text": f"{esc(meta.title)}<br><sup>{esc(scope)} · {esc(view.summary)}</sup>", "x": 0.01, "y": 0.985,
                "yanchor": "top"},
         width=width, height=height, paper_bgcolor="white", plot_bgcolor="white",
         font=net.font, margin={"l": 30, "r": 30, "t": 110, "b": 20},

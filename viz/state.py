@@ -47,7 +47,7 @@ class ViewState:
         if self.start or self.end:
             parts.append(f"{self.start or '…'} – {self.end or '…'}")
         parts += [", ".join(k.replace("_", " ") for k in self.actor_kinds),
-                  ", ".join(k.replace("_", " ") for k in self.event_kinds), ", ".join(self.topics)]
+                  ", ".join(names.get(k, k.replace("_", " ")) for k in self.event_kinds), ", ".join(self.topics)]
         if (self.orgs or self.focus) and self.hops != 1:
             parts.append(f"{self.hops} hops")
         return " · ".join(p for p in parts if p)

@@ -9,11 +9,9 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
+from viz.labels import event_lane
 from viz.load import Dataset
-from viz.model import Event, EventKind
-
-#: lane order on the timeline, top to bottom
-KIND_ORDER: tuple[str, ...] = tuple(kind.value for kind in EventKind)
+from viz.model import Event
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,7 +20,7 @@ class TimelineEntry:
 
     event_id: str
     title: str
-    kind: str
+    kind: str  # the event's lane: its kind, or ``series:<id>`` for a session (see viz.labels)
     label: str | None  # "17th" for numbered sessions, "16th?" when inferred, "no. ?" when unknown
     start: dt.date | None  # first day the date could mean; None if undated
     end: dt.date | None  # last day the date could mean
@@ -48,6 +46,8 @@ def event_actor_ids(dataset: Dataset, event: Event) -> frozenset[str]:
     ids = set(event.organisations)
     if event.body:
         ids.add(event.body)
+    if event.series and (series := dataset.series_by_id.get(event.series)) and series.body:
+        ids.add(series.body)
     for person in event.participants:
         ids.add(person.actor)
         if person.organisation:
@@ -60,19 +60,19 @@ def event_actor_ids(dataset: Dataset, event: Event) -> frozenset[str]:
 def _entry(dataset: Dataset, event: Event, brief: bool = False) -> TimelineEntry:
     bounds = event.date.bounds()
     label = None
-    if event.session is not None:
-        label = ordinal(event.session) + ("?" if event.session_inferred else "")
-    elif event.kind is EventKind.jwg_session:
+    if event.session_number is not None:
+        label = ordinal(event.session_number) + ("?" if event.session_inferred else "")
+    elif event.series:
         label = "no. ?"
-    place = ", ".join(p for p in (event.place.city, event.place.country) if p) if event.place else None
+    place = event.place.label() if event.place else None
     people = []
     for person in () if brief else event.participants:
         details = ", ".join(d for d in (person.role.value, person.title) if d)
-        people.append(f"{dataset.actor_by_id[person.actor].name} ({details})")
+        people.append(f"{dataset.actor_by_id[person.actor].name_at(event.date.first)} ({details})")
     return TimelineEntry(
         event_id=event.id,
         title=event.title,
-        kind=event.kind.value,
+        kind=event_lane(event),
         label=label,
         start=bounds[0] if bounds else None,
         end=bounds[1] if bounds else None,
@@ -104,12 +104,12 @@ def timeline_entries(
     combined with ``org_ids``.
 
     - ``org_ids``: keep events involving any of these actors (empty: no filter);
-    - ``kinds``: keep events of these kinds (empty: no filter);
+    - ``kinds``: keep events in these lanes: kinds, or ``series:<id>`` (empty: no filter);
     - ``topics``: keep events with any of these topics (empty: no filter);
     - ``start``/``end``: keep events whose possible dates overlap the window.
       Undated events cannot be placed in a window, so a window excludes them.
 
-    >>> [e.label for e in timeline_entries(ds, kinds=["jwg_session"])]  # doctest: +SKIP
+    >>> [e.label for e in timeline_entries(ds, kinds=["series:" + ds.series[0].id])]  # doctest: +SKIP
     ['17th']
     """
     orgs, wanted_kinds, wanted_topics = set(org_ids), set(kinds), set(topics)
@@ -134,22 +134,22 @@ def timeline_entries(
     return entries
 
 
-def jwg_series(dataset: Dataset) -> list[TimelineEntry]:
-    """The JWG sessions in series order, including undated and unnumbered ones.
+def series_sessions(dataset: Dataset, series_id: str) -> list[TimelineEntry]:
+    """One series' sessions in series order, including undated and unnumbered ones.
 
     Numbered sessions go by number, whatever their date precision. A session
     with no number goes just before the first numbered session known to be
-    later than it (the June 2014 meeting sits before the 15th), so its place in
-    the series is an inference from dates, never a claimed number.
+    later than it, so its place in the series is an inference from dates,
+    never a claimed number.
     """
-    sessions = [e for e in dataset.events if e.kind is EventKind.jwg_session]
+    sessions = dataset.sessions_of(series_id)
     entries = {e.id: _entry(dataset, e) for e in sessions}
-    numbered = [(e.session, entries[e.id]) for e in sessions if e.session is not None]
+    numbered = [(e.session_number, entries[e.id]) for e in sessions if e.session_number is not None]
 
     def position(event: Event) -> tuple[float, dt.date]:
         entry = entries[event.id]
-        if event.session is not None:
-            return float(event.session), entry.start or dt.date.max
+        if event.session_number is not None:
+            return float(event.session_number), entry.start or dt.date.max
         later = [n for n, other in numbered if other.start and entry.end and other.start > entry.end]
         return (min(later) - 0.5 if later else float("inf")), entry.start or dt.date.max
 

@@ -4,7 +4,9 @@ An upload is a zip of a dataset folder or the dataset's files themselves
 (``dataset.yaml`` plus each collection as YAML or CSV).
 It is validated before anything changes; a valid one is stored under
 ``<upload dir>/<sha256>/`` so any worker process can load it again (the app
-holds no per-user state in memory that a second worker would miss).
+holds no per-user state in memory that a second worker would miss). The store
+has a quota (:mod:`viz.storage`): the least recently opened datasets are removed
+first, and a link to a removed one says so (:class:`DatasetGone`).
 """
 
 from __future__ import annotations
@@ -14,19 +16,30 @@ import binascii
 import hashlib
 import io
 import os
-import shutil
 import tempfile
+import time
 import zipfile
+import zlib
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from viz.load import FORMATS, DatasetError, Problem, load_dataset
+from viz.load import COLLECTIONS as MODELS
+from viz.load import FORMATS, OPTIONAL, DatasetError, Problem, load_dataset
+from viz.storage import FolderStore, private_folder, quota_from_env
 from viz.view import ViewContext, prepare_context
 
+#: the most one upload (all its files together) may hold
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+#: the largest request body the server reads: the upload in base64 (4 characters per 3 bytes)
+#: plus room for the data-URL prefixes, file names and the callback's JSON envelope
+MAX_REQUEST_BYTES = 4 * -(-MAX_UPLOAD_BYTES // 3) + 64 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-DATASET_FILES = ("dataset.yaml", "sources.yaml", "actors.yaml", "agreements.yaml", "events.yaml")
-COLLECTIONS = ("sources", "actors", "agreements", "events")
+#: upload store quota defaults (``$VIZ_UPLOAD_QUOTA_BYTES``, ``$VIZ_UPLOAD_QUOTA_DATASETS``)
+UPLOAD_QUOTA_BYTES = 1024 * 1024 * 1024
+UPLOAD_QUOTA_DATASETS = 100
+COLLECTIONS = tuple(MODELS)
+DATASET_FILES = ("dataset.yaml", *(f"{c}.yaml" for c in COLLECTIONS))
 #: every file name an upload may contain: each collection as YAML, JSON or CSV
 ALLOWED_FILES = ("dataset.yaml", *(f"{c}.{ext}" for c in COLLECTIONS for ext in FORMATS))
 
@@ -35,15 +48,70 @@ def _refuse(name: str, message: str) -> DatasetError:
     return DatasetError([Problem(name, None, "-", "-", message)])
 
 
-def decode_upload(contents: str, name: str) -> bytes:
-    """The bytes of one dcc.Upload item (``data:...;base64,...``), within the size limit."""
-    _, _, payload = contents.partition(",")
-    if len(payload) * 3 // 4 > MAX_UPLOAD_BYTES:
-        raise _refuse(name, f"upload is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+class DatasetGone(LookupError):
+    """A link names an uploaded dataset that is not stored (any more)."""
+
+
+def upload_folder(configured: str | Path | None = None) -> Path:
+    """``configured``, else ``$VIZ_UPLOAD_DIR``, else ``<tmp>/viz-uploads-<uid>``.
+
+    The default is in the shared temp directory, so it is created private (0700) and
+    refused (StorageError) if another user owns it or others may write to it.
+    """
+    chosen = configured or os.environ.get("VIZ_UPLOAD_DIR")
+    return Path(chosen) if chosen else private_folder(Path(tempfile.gettempdir()) / f"viz-uploads-{os.getuid()}")
+
+
+def upload_store(root: Path) -> FolderStore:
+    """The upload store under ``root``: one folder per dataset, named by its content hash."""
+    quota = quota_from_env("VIZ_UPLOAD_QUOTA_BYTES", "VIZ_UPLOAD_QUOTA_DATASETS",
+                           UPLOAD_QUOTA_BYTES, UPLOAD_QUOTA_DATASETS)
+    return FolderStore(root, quota, pattern="[0-9a-f]{32}")
+
+
+def _decoded_size(payload: str) -> int:
+    """The bytes a (valid) base64 text decodes to."""
+    padding = len(payload[-2:]) - len(payload[-2:].rstrip("="))
+    return len(payload) * 3 // 4 - padding
+
+
+def decode_uploads(contents: Sequence[str], names: Sequence[str]) -> dict[str, bytes]:
+    """The files of one dcc.Upload (items ``data:...;base64,...``), all together within the size limit.
+
+    The size is checked on the encoded text, before anything is decoded.
+    """
+    payloads = {name: item.partition(",")[2] for name, item in zip(names, contents, strict=False)}
+    total = sum(map(_decoded_size, payloads.values()))
+    if total > MAX_UPLOAD_BYTES:
+        where = next(iter(payloads)) if len(payloads) == 1 else "upload"
+        raise _refuse(where, f"the upload holds {total:,} bytes; at most {MAX_UPLOAD_BYTES:,} "
+                             f"({MAX_UPLOAD_BYTES // (1024 * 1024)} MB, all files together) are accepted")
+    files = {}
+    for name, payload in payloads.items():
+        try:
+            files[name] = base64.b64decode(payload, validate=True)
+        except (binascii.Error, ValueError):
+            raise _refuse(name, "the upload could not be decoded") from None
+    return files
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> bytes:
+    """One member's bytes; an encrypted or damaged member is a DatasetError naming it."""
+    if member.flag_bits & 0x1:
+        raise _refuse(name, f"encrypted zip files are not supported ({member.filename} is encrypted)")
     try:
-        return base64.b64decode(payload, validate=True)
-    except (binascii.Error, ValueError):
-        raise _refuse(name, "the upload could not be decoded") from None
+        return archive.read(member)
+    except zipfile.BadZipFile as exc:
+        if "CRC" in str(exc):
+            raise _refuse(name, f"the zip is damaged (CRC check failed) in member {member.filename}") from None
+        raise _refuse(name, f"the zip is damaged in member {member.filename}") from None
+    except (zlib.error, EOFError, ValueError):
+        raise _refuse(name, f"the zip is damaged in member {member.filename}") from None
+    except NotImplementedError:
+        raise _refuse(name, f"member {member.filename} uses a compression method that is not supported; "
+                            "use a plain (deflate) zip") from None
+    except RuntimeError:  # zipfile's "password required" for an encryption flag it found itself
+        raise _refuse(name, "encrypted zip files are not supported") from None
 
 
 def unpack(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -63,7 +131,7 @@ def unpack(files: dict[str, bytes]) -> dict[str, bytes]:
             if base in ALLOWED_FILES:
                 if base in found:
                     raise _refuse(name, f"the zip holds more than one {base}")
-                found[base] = archive.read(member)
+                found[base] = _read_member(archive, member, name)
         files = found
     else:
         for name in files:
@@ -72,62 +140,88 @@ def unpack(files: dict[str, bytes]) -> dict[str, bytes]:
                                     "and events as .yaml, .json or .csv (or one zip of them)")
         files = {PurePosixPath(n).name: d for n, d in files.items()}
     missing = ["dataset.yaml"] if "dataset.yaml" not in files else []
-    missing += [f"{c}.yaml" for c in COLLECTIONS if not any(f"{c}.{ext}" in files for ext in FORMATS)]
+    missing += [f"{c}.yaml" for c in COLLECTIONS
+                if c not in OPTIONAL and not any(f"{c}.{ext}" in files for ext in FORMATS)]
     if missing:
         raise _refuse("upload", f"missing {', '.join(missing)}")
     return files
 
 
-def store_upload(files: dict[str, bytes], upload_dir: Path) -> str:
+def _without_paths(problem: Problem, staging: Path) -> Problem:
+    """The problem as the user sees it: their file names, never the server's folders."""
+
+    def clean(text: str) -> str:
+        return text.replace(f"{staging}{os.sep}", "").replace(str(staging), "upload")
+
+    return Problem(clean(problem.file), problem.line, problem.record, problem.field, clean(problem.message))
+
+
+def store_upload(files: dict[str, bytes], store: FolderStore) -> str:
     """Validate the dataset; if valid, keep it under its content hash and return the hash.
 
     Raises DatasetError (problems name the uploaded file, record and field). Nothing is
-    stored for an invalid upload.
+    stored for an invalid upload. Storing the same content again (even at the same time,
+    from another worker) returns the same key.
     """
     files = unpack(files)
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name] + b"\0")
     key = digest.hexdigest()[:32]
-    target = upload_dir / key
-    if target.is_dir():
+    if store.open(key) is not None:
         return key
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".upload-", dir=upload_dir))
-    try:
+
+    def fill(staging: Path) -> None:
         for name, data in files.items():
             (staging / name).write_bytes(data)
         try:
             load_dataset(staging)
         except DatasetError as exc:
-            # Name the uploaded file, not the server's temporary folder.
-            raise DatasetError([Problem(p.file.replace(f"{staging}{os.sep}", ""), p.line, p.record, p.field,
-                                        p.message) for p in exc.problems]) from None
-        os.replace(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            raise DatasetError([_without_paths(p, staging) for p in exc.problems]) from None
+
+    store.put_folder(key, fill)
     return key
 
 
 class Contexts:
     """The default dataset plus uploaded ones, found by key (a content hash)."""
 
-    def __init__(self, default: ViewContext, upload_dir: Path, keep: int = 4):
+    #: an open dataset is marked used at most this often (a file system write per callback is waste)
+    TOUCH_EVERY_NS = 60 * 10**9
+
+    def __init__(self, default: ViewContext, store: FolderStore, keep: int = 4):
         self.default = default
-        self.upload_dir = upload_dir
-        self._cache: OrderedDict[str, ViewContext] = OrderedDict()
+        self.store = store
+        self._cache: OrderedDict[str, tuple[ViewContext, int]] = OrderedDict()
         self._keep = keep
 
     def get(self, key: str | None) -> ViewContext:
-        """The dataset for ``key``; the default one for no key or an unknown key."""
-        if not key or not key.isalnum():
+        """The dataset for ``key`` (the default one for no key); DatasetGone if it is not stored.
+
+        For the callbacks of an open page: the store is asked at most once a minute.
+        """
+        return self._context(key, ask_store=False)
+
+    def open(self, key: str | None) -> ViewContext:
+        """Like :meth:`get`, for opening a page: the store decides, not what this worker holds."""
+        return self._context(key, ask_store=True)
+
+    def _context(self, key: str | None, ask_store: bool) -> ViewContext:
+        if not key:
             return self.default
-        if key not in self._cache:
-            folder = self.upload_dir / key
-            if not folder.is_dir():
-                return self.default
-            self._cache[key] = prepare_context(folder)
-            while len(self._cache) > self._keep:
-                self._cache.popitem(last=False)
-        self._cache.move_to_end(key)
-        return self._cache[key]
+        now = time.monotonic_ns()
+        context, touched = self._cache.pop(key, (None, 0))
+        if ask_store or context is None or now - touched > self.TOUCH_EVERY_NS:
+            folder = self.store.open(key)  # marks it used, so the store keeps what people look at
+            if folder is None:
+                raise DatasetGone(key)
+            if context is None:
+                try:
+                    context = prepare_context(folder)
+                except (OSError, DatasetError):  # evicted while being read
+                    raise DatasetGone(key) from None
+            touched = now
+        self._cache[key] = (context, touched)
+        while len(self._cache) > self._keep:
+            self._cache.popitem(last=False)
+        return context

@@ -18,6 +18,7 @@ from viz.details import details_for, source_labels
 from viz.explore import selection_highlight, table_rows, visible_events, visible_graph
 from viz.figures import network_figure, timeline_figure
 from viz.graph import build_graph
+from viz.labels import lane_labels
 from viz.large_view import LARGE_MIN_NODES, LargeFigures, build_large_figures, large_analysis, large_view_parts
 from viz.load import Dataset, load_dataset
 from viz.positions import node_positions
@@ -43,7 +44,8 @@ class ViewContext:
 
     @cached_property
     def names(self) -> dict[str, str]:
-        return {n: a["label"] for n, a in self.graph.nodes(data=True)}
+        """Display names by id: nodes, and timeline lanes (``series:<id>`` -> its lane label)."""
+        return {**lane_labels(self.dataset), **{n: a["label"] for n, a in self.graph.nodes(data=True)}}
 
     @cached_property
     def large(self) -> bool:
@@ -140,6 +142,7 @@ def build_view(context: ViewContext, state: ViewState | None = None, *, patch: b
         network=network_figure(shown, context.positions, sources=context.sources, highlight=highlight.nodes,
                                path=path_pairs, title=f"{title}: network{scope}"),
         timeline=timeline_figure(events, sources=context.sources, highlight=highlight.events,
+                                 lanes=lane_labels(context.dataset),
                                  title=f"{title}: timeline{scope}"),
         table=table_rows(context.dataset, shown, events),
         summary=summary,

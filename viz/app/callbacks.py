@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import parse_qs
+
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update, set_props
 
-from viz.app.layout import page_layout, upload_errors
+from viz.app.layout import dataset_gone_page, page_layout, upload_errors
 from viz.explore import visible_events, visible_graph
 from viz.figures.scale import clicked_node
 from viz.interop import export_bytes
+from viz.labels import SERIES_LANE_PREFIX
 from viz.load import DatasetError
 from viz.options import SEARCH_LIMIT, actor_options
 from viz.report import render_view_report
 from viz.state import ViewState, controls_from_state, state_from_controls, state_from_query
-from viz.upload import Contexts, decode_upload, store_upload
+from viz.upload import Contexts, DatasetGone, decode_uploads, store_upload
 from viz.view import build_view, view_analysis
 
 #: the controls that make up the state, in the order the callbacks list them
@@ -34,6 +38,12 @@ def _outputs(duplicate: bool) -> list[Output]:
 
 
 DATASET = State("dataset-key", "data")
+
+
+def linked_dataset(search: str | None) -> str | None:
+    """The uploaded dataset a link names (``?data=<key>``), if any."""
+    values = parse_qs((search or "").lstrip("?")).get("data")
+    return values[-1] if values else None
 
 
 def _register_actor_search(app: Dash, contexts: Contexts, dropdown: str, organisations: bool, style: str) -> None:
@@ -61,30 +71,51 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
 
     @app.callback(*_outputs(False), Input("url", "search"), DATASET)
     def open_url(search: str | None, key: str | None):
-        """A shared link reopens its view: the URL sets every control once, on load."""
-        if ctx.triggered_id is None and not search:
+        """A shared link reopens its view: the URL sets every control once, on load.
+
+        A query made for another dataset (an upload's link before the upload is open,
+        or the previous dataset's filters after an upload) is left alone.
+        """
+        if (ctx.triggered_id is None and not search) or linked_dataset(search) != key:
             return [no_update] * len(CONTROLS)
         return controls_of(key, state_from_query(search))
+
+    @app.callback(Output("page", "children", allow_duplicate=True),
+                  Output("dataset-key", "data", allow_duplicate=True),
+                  Input("url", "search"), DATASET, prevent_initial_call="initial_duplicate")
+    def open_linked_dataset(search: str | None, key: str | None):
+        """A link to an upload opens it on load; one whose upload was removed says so and offers the upload."""
+        linked = linked_dataset(search)
+        if key or not linked:
+            return no_update, no_update
+        try:
+            return page_layout(contexts.open(linked)), linked
+        except DatasetGone:
+            return dataset_gone_page(), no_update
 
     @app.callback(*_outputs(True), Input("reset-filters", "n_clicks"), DATASET, prevent_initial_call=True)
     def reset(_clicks: int, key: str | None):
         return controls_of(key, ViewState())
 
-    @app.callback(Output("event-kind-filter", "value", allow_duplicate=True), Input("jwg-only", "n_clicks"),
-                  prevent_initial_call=True)
-    def only_jwg_sessions(_clicks: int):
-        return ["jwg_session"]
+    @app.callback(Output("event-kind-filter", "value", allow_duplicate=True),
+                  Input({"type": "series-only", "series": ALL}, "n_clicks"), prevent_initial_call=True)
+    def only_series_sessions(clicks: list[int]):
+        if not isinstance(ctx.triggered_id, dict) or not any(clicks):
+            return no_update
+        return [f"{SERIES_LANE_PREFIX}{ctx.triggered_id['series']}"]
 
     @app.callback(
         Output("selection", "data", allow_duplicate=True),
         Input("network-graph", "clickData"), Input("timeline-graph", "clickData"),
-        Input({"type": "jwg-session", "event": ALL}, "n_clicks"), Input("actor-table", "active_cell"),
+        Input({"type": "series-session", "event": ALL}, "n_clicks"), Input("actor-table", "active_cell"),
         State("actor-table", "derived_viewport_data"), DATASET,
         prevent_initial_call=True,
     )
     def select(network_click, timeline_click, _session_clicks, cell, table_rows, key):
         trigger = ctx.triggered_id
         if isinstance(trigger, dict):
+            if not any(_session_clicks):  # a strip was drawn, not clicked
+                return no_update
             return f"event:{trigger['event']}"
         if trigger == "actor-table":
             if not cell or not table_rows or cell.get("row") is None or cell["row"] >= len(table_rows):
@@ -122,16 +153,27 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
                                            ("path-from", False, "plain"), ("path-to", False, "plain")):
         _register_actor_search(app, contexts, dropdown, organisations, style)
 
-    # Keep the address bar in step without reloading, so the link can be copied at any time.
+    # Keep the address bar in step without reloading, so the link can be copied at any time. An
+    # uploaded dataset's link names it (data=<key>). When a dataset has just been opened, a link
+    # that already names it is kept as it is (its filters are still to be applied).
     app.clientside_callback(
-        """function(query) {
-            const target = window.location.pathname + (query || "");
+        """function(query, key) {
+            const here = new URLSearchParams(window.location.search);
+            const opened = window.dash_clientside.callback_context.triggered.some(
+                (t) => t.prop_id === "dataset-key.data");
+            if (opened && here.get("data") === key) {
+                return window.dash_clientside.no_update;
+            }
+            const rest = opened ? "" : (query || "").replace(/^[?]/, "");
+            const search = [key ? "data=" + encodeURIComponent(key) : "", rest].filter(Boolean).join("&");
+            const target = window.location.pathname + (search ? "?" + search : "");
             if (target !== window.location.pathname + window.location.search) {
                 window.history.replaceState(null, "", target);
             }
             return window.dash_clientside.no_update;
         }""",
-        Output("url-sync", "data"), Input("url-query", "data"), prevent_initial_call=True,
+        Output("url-sync", "data"), Input("url-query", "data"), Input("dataset-key", "data"),
+        prevent_initial_call=True,
     )
 
     @app.callback(
@@ -209,10 +251,14 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         if not contents:
             return no_update, no_update
         try:
-            files = {name: decode_upload(item, name) for name, item in zip(names or [], contents, strict=False)}
-            key = store_upload(files, contexts.upload_dir)
+            key = store_upload(decode_uploads(contents, names or []), contexts.store)
         except DatasetError as exc:
             set_props("upload-status", {"children": upload_errors(exc)})
+            return no_update, no_update
+        except OSError:  # e.g. a full disk: the details (with server paths) are for the log only
+            logging.getLogger("viz").exception("storing an upload failed")
+            set_props("upload-status", {"children": "The upload could not be stored on the server; "
+                                                    "the current dataset is unchanged. Try again later."})
             return no_update, no_update
         context = contexts.get(key)
         return page_layout(context, notice=f"Opened the uploaded dataset \"{context.dataset.meta.title}\"."), key

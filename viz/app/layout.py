@@ -1,4 +1,4 @@
-"""The page: header, filter bar, network, timeline, JWG strip, details, table, export."""
+"""The page: header, filter bar, network, timeline, series strips, details, table, export."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from dash import dash_table, dcc, html
 from viz.details import EMPTY_HINT
 from viz.figures import modebar_config
 from viz.figures.timeline import PRECISION_LEGEND
-from viz.model import ActorKind, EventKind
+from viz.labels import actor_kind_label, lane_labels
+from viz.model import ActorKind, Series
 from viz.options import actor_options
-from viz.timeline import TimelineEntry, jwg_series
+from viz.timeline import TimelineEntry, series_sessions
 from viz.upload import MAX_UPLOAD_BYTES
 from viz.view import ViewContext, build_view, view_analysis
 
@@ -22,11 +23,22 @@ def _session_button(entry: TimelineEntry) -> html.Button:
     chairs = [p for p in entry.participants if "(co-chair" in p]
     return html.Button(
         [html.Strong(entry.label or "?"), html.Span(f" {entry.date_label}{where}")],
-        id={"type": "jwg-session", "event": entry.event_id},
+        id={"type": "series-session", "event": entry.event_id},
         className=f"viz-session viz-precision-{entry.precision}",
         title="; ".join(chairs) or entry.title,
         n_clicks=0,
     )
+
+
+def _series_strip(dataset, series: Series) -> html.Nav:
+    """One series' sessions in series order, each a button that opens its record."""
+    sessions = series_sessions(dataset, series.id)
+    numbers = [e.session_number for e in dataset.sessions_of(series.id) if e.session_number is not None]
+    held = f" ({len(sessions)} recorded" + (f", numbered up to {max(numbers)})" if numbers else ")")
+    return html.Nav(id={"type": "series-strip", "series": series.id}, className="viz-series", children=[
+        html.Span(f"{series.short_name} sessions in order{held}:", className="viz-field-label", title=series.name),
+        *[_session_button(e) for e in sessions],
+    ], **{"aria-label": f"{series.name}: sessions in series order"})
 
 
 def _labelled(label: str, control, html_for: str) -> html.Div:
@@ -39,7 +51,7 @@ def _filters(context: ViewContext) -> html.Section:
     step = max(1, (high - low) // 8)
     listed = not context.large  # a large dataset's actor dropdowns are searched on the server
     topics = sorted({t for e in dataset.events for t in e.topics}, key=str.lower)
-    kinds = [{"label": k.value.replace("_", " "), "value": k.value} for k in ActorKind]
+    kinds = [{"label": actor_kind_label(dataset, k.value), "value": k.value} for k in ActorKind]
     kinds.append({"label": "agreement", "value": "agreement"})
     return html.Section(className="viz-filters", children=[
         _labelled("Find actor", dcc.Dropdown(
@@ -52,14 +64,15 @@ def _filters(context: ViewContext) -> html.Section:
                                              placeholder="All kinds"), "actor-kind-filter"),
         _labelled("Event kind", dcc.Dropdown(
             id="event-kind-filter", multi=True, placeholder="All event kinds",
-            options=[{"label": k.value.replace("_", " "), "value": k.value} for k in EventKind]),
+            options=[{"label": label, "value": lane} for lane, label in lane_labels(dataset).items()]),
             "event-kind-filter"),
         _labelled("Topic", dcc.Dropdown(id="topic-filter", options=topics, multi=True, placeholder="All topics"),
                   "topic-filter"),
         _labelled("Neighbours within (hops)", dcc.Dropdown(id="hops", options=[0, 1, 2, 3], value=1,
                                                           clearable=False), "hops"),
         html.Div(className="viz-buttons", children=[
-            html.Button("Only JWG sessions", id="jwg-only", n_clicks=0),
+            *[html.Button(f"Only {series.short_name} sessions", id={"type": "series-only", "series": series.id},
+                          n_clicks=0, title=series.name) for series in dataset.series],
             html.Button("Reset", id="reset-filters", n_clicks=0),
         ]),
         html.Div(className="viz-window", children=[
@@ -125,6 +138,21 @@ def upload_errors(error) -> html.Div:
     ], className="viz-upload-errors")
 
 
+DATASET_GONE = ("This uploaded dataset is no longer stored on the server: uploads are removed, least recently "
+                "opened first, when the upload store is full. Upload its files again to keep working on it.")
+
+
+def dataset_gone_page() -> html.Div:
+    """What a link to a removed upload opens: what happened, the upload control, the way back."""
+    return html.Div(className="viz-page viz-gone", children=[
+        html.Div(id="app-error", className="viz-error", role="alert"),
+        html.H1("This dataset is gone", id="page-title"),
+        html.P(DATASET_GONE, id="dataset-gone"),
+        _upload_bar(None),
+        html.P(html.A("Open the default dataset instead", href="./")),
+    ])
+
+
 def _upload_bar(notice: str | None) -> html.Div:
     return html.Div(className="viz-upload", children=[
         dcc.Upload(id="dataset-upload", multiple=True, max_size=MAX_UPLOAD_BYTES,
@@ -165,10 +193,7 @@ def page_layout(context: ViewContext, notice: str | None = None) -> html.Div:
                           className="viz-network"),
                 dcc.Graph(id="timeline-graph", figure=view.timeline,
                           config=modebar_config(f"{meta.id}-timeline"), className="viz-timeline"),
-                html.Nav(id="jwg-series", className="viz-series", children=[
-                    html.Span("JWG sessions in order:", className="viz-field-label"),
-                    *[_session_button(e) for e in jwg_series(context.dataset)],
-                ], **{"aria-label": "JWG sessions in series order"}),
+                *[_series_strip(context.dataset, series) for series in context.dataset.series],
                 html.Ul([html.Li(f"{name}: {meaning}") for name, _, meaning in PRECISION_LEGEND],
                         className="viz-precision-key", title="How dates are drawn on the timeline"),
                 _export_bar(context),

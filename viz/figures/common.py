@@ -11,8 +11,6 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from viz.timeline import KIND_ORDER
-
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 
 #: node kind -> (colour, marker symbol, legend name)
@@ -27,7 +25,17 @@ NODE_STYLE: dict[str, tuple[str, str, str]] = {
 }
 
 #: event kind -> colour
-EVENT_COLOURS: dict[str, str] = dict(zip(KIND_ORDER, OKABE_ITO[4:] + OKABE_ITO[:4], strict=False))
+EVENT_COLOURS: dict[str, str] = {"visit": "#0072B2", "meeting": "#D55E00", "agreement_signing": "#CC79A7",
+                                 "programme": "#000000", "other": "#999999"}
+#: colours of the series lanes, in series order (Okabe–Ito colours no event kind uses)
+SERIES_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442")
+
+
+def lane_colours(lanes: Sequence[str]) -> dict[str, str]:
+    """The colour of each timeline lane: its kind's, or the next series colour in lane order."""
+    series = [lane for lane in lanes if lane not in EVENT_COLOURS]
+    return {lane: EVENT_COLOURS.get(lane) or SERIES_COLOURS[series.index(lane) % len(SERIES_COLOURS)]
+            for lane in lanes}
 
 #: filtered-out points of a large dataset's figures turn this grey (see viz.figures.scale)
 GHOST = "#dcdcdc"
@@ -36,7 +44,11 @@ FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 
 
 def esc(text: object) -> str:
-    """Escape text for Plotly labels and hovers, which render a subset of HTML."""
+    """Escape text for Plotly, which renders a subset of HTML (``<a>``, ``<b>``, ``<br>`` ...) in every text.
+
+    The one helper for all dataset- or URL-derived text a figure shows: titles, annotations,
+    hovers, labels, lane and legend names, in the app and in reports (:mod:`viz.report`).
+    """
     return html.escape(str(text), quote=False)
 
 

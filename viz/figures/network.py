@@ -11,14 +11,22 @@ import plotly.graph_objects as go
 from scipy.spatial import cKDTree
 
 from viz.figures.common import NODE_STYLE, base_layout, brief_sources, empty_note, esc
-from viz.graph import RELATIONS
+from viz.graph import CONTEXT_RELATIONS, RELATIONS
+from viz.model import SIGNED_STATUSES
+
+#: agreement statuses drawn as signed (solid); the others are drawn open, with dashed links
+SIGNED_STATUS_VALUES = frozenset(s.value for s in SIGNED_STATUSES)
 
 
 def _node_hover(graph: nx.MultiDiGraph, node: str, sources: Mapping[str, str]) -> str:
     attrs = graph.nodes[node]
     kind = attrs.get("agreement_kind", "agreement") if attrs["kind"] == "agreement" else NODE_STYLE.get(
         attrs["kind"], NODE_STYLE["group"])[2]
-    lines = [f"<b>{esc(attrs['label'])}</b>", esc(kind)]
+    if attrs.get("status") and attrs["status"] not in SIGNED_STATUS_VALUES:
+        kind += f" ({attrs['status'].replace('_', ' ')}, not signed)"
+    lines = [f"<b>{esc(attrs['label'])}</b>", esc(attrs.get("type_label") or kind)]
+    if attrs.get("other_names"):
+        lines.append(f"also called: {esc('; '.join(attrs['other_names']))}")
     if attrs.get("country"):
         lines.append(f"country: {esc(attrs['country'])}")
     lines += [f"role: {esc(role)}" for role in attrs.get("roles", [])[:4]]
@@ -139,10 +147,23 @@ def network_figure(
     trace_type = go.Scattergl if large else go.Scatter  # WebGL keeps big views interactive
     # Frame the nodes shown: positions never change, the view zooms to what is left.
     frame = list(graph.nodes) or list(positions)
-    edge_x, edge_y = _segments(pairs, positions)
+    # Three line styles: cooperation; links to an unsigned agreement (dashed); an actor's country
+    # (context: faint and dotted, with a legend entry a click hides).
+    unsigned = {n for n, status in graph.nodes(data="status") if status and status not in SIGNED_STATUS_VALUES}
+    context = [p for p in pairs if all(d.get("relation") in CONTEXT_RELATIONS for _, _, d in by_pair[p])]
+    tentative = [p for p in pairs if p[0] in unsigned or p[1] in unsigned]
+    plain = sorted(set(pairs) - set(context) - set(tentative))
+    edge_x, edge_y = _segments(plain, positions)
+    dim = 1.0 if highlight is None else 0.3
     traces: list = [trace_type(x=edge_x, y=edge_y, mode="lines", line={"width": 1, "color": "#9a9a9a"},
-                               opacity=1.0 if highlight is None else 0.3,
-                               hoverinfo="skip", showlegend=False, name="relations")]
+                               opacity=dim, hoverinfo="skip", showlegend=False, name="relations")]
+    for group, style, name in ((tentative, {"width": 1.2, "color": "#9a9a9a", "dash": "dash"},
+                                "not (yet) signed"),
+                               (context, {"width": 0.8, "color": "#d0d0d0", "dash": "dot"}, "country links")):
+        if group:
+            group_x, group_y = _segments(group, positions)
+            traces.append(trace_type(x=group_x, y=group_y, mode="lines", line=style, opacity=dim, hoverinfo="skip",
+                                     showlegend=True, name=name, legendgroup=name))
     if len(pairs) <= MAX_HOVER_PAIRS:  # beyond that, relation hovers would outweigh the picture
         hover_at = _hover_points(pairs, positions, list(graph.nodes))
         traces.append(go.Scatter(
@@ -178,7 +199,8 @@ def network_figure(
             textfont={"size": 10, "color": "#333"},
             hovertext=[_node_hover(graph, n, sources) for n in nodes],
             hoverinfo="text",
-            marker={"size": 16, "color": colour, "symbol": symbol, "line": {"width": 1, "color": "#333"},
+            marker={"size": 16, "color": colour, "line": {"width": 1, "color": "#333"},
+                    "symbol": [f"{symbol}-open" if n in unsigned else symbol for n in nodes] if unsigned else symbol,
                     "opacity": 1.0 if highlight is None else [1.0 if n in highlight else 0.2 for n in nodes]},
         ))
     fig = go.Figure(traces)

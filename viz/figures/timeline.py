@@ -11,13 +11,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from viz.figures.common import EVENT_COLOURS, GHOST, base_layout, brief_sources, empty_note, esc
-from viz.timeline import KIND_ORDER, TimelineEntry
+from viz.figures.common import GHOST, base_layout, brief_sources, empty_note, esc, lane_colours
+from viz.timeline import TimelineEntry
 
 PRECISION_LEGEND = (
     ("exact day", "circle", "Date known to the day"),
@@ -69,10 +69,8 @@ def _opacity(rows: Sequence[TimelineEntry], highlight: frozenset[str] | None) ->
     return 1.0 if highlight is None else [1.0 if e.event_id in highlight else 0.25 for e in rows]
 
 
-def _lane_traces(kind: str, rows: list[TimelineEntry], sources: Mapping[str, str],
+def _lane_traces(colour: str, lane: str, rows: list[TimelineEntry], sources: Mapping[str, str],
                  highlight: frozenset[str] | None, brief: bool = False) -> list[go.Scatter]:
-    lane = kind.replace("_", " ")
-    colour = EVENT_COLOURS.get(kind, "#000000")
     traces = []
     for vague in (False, True):
         span_x: list[dt.date | None] = []
@@ -110,11 +108,14 @@ def timeline_figure(
     sources: Mapping[str, str] | None = None,
     title: str = "",
     height: int = 320,
-    lanes: Iterable[str] = KIND_ORDER,
+    lanes: Mapping[str, str] | None = None,
     highlight: frozenset[str] | None = None,
     brief: bool = False,
 ) -> go.Figure:
-    """Events on a date axis, one lane per event kind; numbered sessions labelled.
+    """Events on a date axis, one lane per event kind or series; numbered sessions labelled.
+
+    ``lanes`` maps lane keys (see :func:`viz.labels.lanes`) to their labels, top to
+    bottom; by default, the lanes the entries use, labelled by their keys.
 
     Markers carry ``customdata`` ``event:<id>`` for clicks. ``sources`` maps
     source ids to short labels for hovers. ``highlight`` (a selection) keeps
@@ -123,8 +124,10 @@ def timeline_figure(
     "selected events" trace that patches fill (see :mod:`viz.figures.scale`).
     """
     sources = sources or {}
-    lanes = list(lanes)
-    lane_names = [lane.replace("_", " ") for lane in lanes]
+    if lanes is None:
+        lanes = {k: k.replace("_", " ") for k in dict.fromkeys(e.kind for e in entries)}
+    lane_names = [esc(name) for name in lanes.values()]
+    colours = lane_colours(list(lanes))
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.91, 0.09], horizontal_spacing=0.008)
     dated = [e for e in entries if e.start is not None]
     undated = [e for e in entries if e.start is None]
@@ -132,16 +135,16 @@ def timeline_figure(
     for kind in lanes:
         rows = [e for e in dated if e.kind == kind]
         if rows:
-            traces += _lane_traces(kind, rows, sources, highlight, brief)
+            traces += _lane_traces(colours[kind], esc(lanes[kind]), rows, sources, highlight, brief)
         loose = [e for e in undated if e.kind == kind]
         if loose:
             traces.append(go.Scatter(
-                x=list(range(len(loose))), y=[kind.replace("_", " ")] * len(loose), mode="markers+text",
+                x=list(range(len(loose))), y=[esc(lanes[kind])] * len(loose), mode="markers+text",
                 showlegend=False, ids=[e.event_id for e in loose], customdata=[f"event:{e.event_id}" for e in loose],
                 text=[esc(e.label or "") for e in loose], textposition="top center",
                 hovertext=[(_brief_hover if brief else _event_hover)(e, sources) for e in loose], hoverinfo="text",
-                marker={"size": 13, "symbol": "diamond-open", "color": EVENT_COLOURS.get(kind, "#000"),
-                        **({"colorscale": [[0, GHOST], [1, EVENT_COLOURS.get(kind, "#000")]], "cmin": 0, "cmax": 1}
+                marker={"size": 13, "symbol": "diamond-open", "color": colours[kind],
+                        **({"colorscale": [[0, GHOST], [1, colours[kind]]], "cmin": 0, "cmax": 1}
                            if brief else {}),
                         "line": {"width": 2}, "opacity": _opacity(loose, highlight)},
                 xaxis="x2", yaxis="y2"))  # the undated column

@@ -1,0 +1,205 @@
+"""Schema v2: series as data, windows, statuses, mentions, renamed bodies, roles that shape relations."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from viz import REPO_ROOT
+from viz.details import details_for
+from viz.graph import build_graph
+from viz.info import dataset_info
+from viz.interop import csv_files, gexf_bytes, timelinejs
+from viz.labels import lane_labels
+from viz.load import DatasetError, load_dataset
+from viz.migrate import migrate_dataset
+from viz.timeline import series_sessions, timeline_entries
+
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+TWO_SERIES = FIXTURES / "two-series"
+
+
+@pytest.fixture(scope="module")
+def two():
+    return load_dataset(TWO_SERIES)
+
+
+def _relations(graph, u, v):
+    return {d["relation"] for d in graph.get_edge_data(u, v, default={}).values()}
+
+
+def _text(component) -> str:
+    """All text in a Dash component tree."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(_text(c) for c in component)
+    children = getattr(component, "children", None)
+    return "" if children is None else _text(children)
+
+
+def test_each_series_has_its_own_sessions_lane_and_count(two):
+    assert [e.label for e in series_sessions(two, "dpg")] == ["3rd", "4th"]
+    assert [e.label for e in series_sessions(two, "mdd")] == ["1st"]
+    info = dataset_info(two)
+    assert info["series"] == {"dpg": 2, "mdd": 1} and info["sessions"] == 3
+    labels = lane_labels(two)
+    assert labels["series:dpg"] == "DPG sessions" and labels["series:mdd"] == "Ministerial dialogue"
+    assert labels["other"] == "Exercise"  # the dataset's own label for a built-in kind
+    assert "session" not in labels  # sessions are only ever shown per series
+    only_dpg = timeline_entries(two, kinds=["series:dpg"])
+    assert [e.event_id for e in only_dpg] == ["dpg-3", "dpg-4"]
+
+
+def test_a_dataset_without_series_has_no_series_lanes(tmp_path, two):
+    folder = tmp_path / "none"
+    shutil.copytree(TWO_SERIES, folder)
+    (folder / "series.yaml").unlink()
+    events = [e for e in yaml.safe_load((folder / "events.yaml").read_text()) if e["kind"] != "session"]
+    agreements = yaml.safe_load((folder / "agreements.yaml").read_text())
+    (folder / "events.yaml").write_text(yaml.safe_dump(events))
+    (folder / "agreements.yaml").write_text(yaml.safe_dump(agreements))
+    none = load_dataset(folder)
+    assert none.series == () and dataset_info(none)["series"] == {}
+    assert not any(lane.startswith("series:") for lane in lane_labels(none))
+
+
+def test_relations_follow_roles(two):
+    graph = build_graph(two)
+    # co-chairs and delegates sit in the session: they link to the series' body
+    assert "co_chaired" in _relations(graph, "ada-stone", "dpg-body")
+    assert "took_part_in" in _relations(graph, "eli-park", "dpg-body")
+    # an official called on during a visit met the visitor; no session participation
+    assert _relations(graph, "ada-stone", "eli-park") == {"met"}
+    # a body only mentioned gets no relation at all
+    assert graph.degree("audit-office") == 1 and _relations(graph, "audit-office", "arland") == {"based_in"}
+    # countries connect: every actor with a country is based in it
+    assert _relations(graph, "belmark-arms", "belmark") == {"based_in"}
+    # a role the source calls former draws no relation for that date
+    role_dates = {d["date"] for d in graph.get_edge_data("ada-stone", "arland-mod").values()
+                  if d["relation"] == "holds_role"}
+    assert role_dates == {"2019-03-01"}
+
+
+def test_windows_statuses_venues_and_renamed_bodies(two):
+    mou = two.agreement_by_id["mou-training"]
+    assert mou.signed.edtf() == "[2019-03..2023-06]" and mou.signed.label() == "between Mar 2019 and Jun 2023"
+    roadmap = two.agreement_by_id["roadmap"]
+    assert not roadmap.is_signed and roadmap.when().first == "2024-05"
+    body = two.actor_by_id["arland-mod"]
+    assert body.name_at("2019-03-01") == "Arland Department of Defence"
+    assert body.name_at("2025") == "Arland Ministry of Defence"
+    assert "Arland Department of Defence" in body.all_names()
+    graph = build_graph(two)
+    details = _text(details_for(two, graph, "event:dpg-3"))
+    assert "Arland Department of Defence" in details  # the name of its time
+    assert "DPG session" in details and "Arland side" in details
+    details = _text(details_for(two, graph, "event:dpg-4"))
+    assert "Lakeside Hall" in details and "Also mentioned (not taking part):  Arland Audit Office" in details
+    details = _text(details_for(two, graph, "node:roadmap"))
+    assert "announced, not signed" in details
+    details = _text(details_for(two, graph, "node:belmark-arms"))
+    assert "State-owned company" in details
+    details = _text(details_for(two, graph, "node:ada-stone"))
+    assert "described as a former holder on 7 May 2024" in details
+
+
+def test_v2_fields_reach_the_exports(two):
+    graph = build_graph(two)
+    events = timeline_entries(two)
+    files = csv_files(graph, two, events)
+    assert "series,session" in files["events.csv"].splitlines()[0].replace('"', "")
+    assert "dpg-4" in files["events.csv"] and "Arland Audit Office" in files["events.csv"]
+    assert "[2019-03..2023-06]" in files["edges.csv"] and "announced" in files["edges.csv"]
+    gexf = gexf_bytes(graph, two).decode()
+    # the window is one uncertain moment at its end, not a four-year lifetime
+    assert re.search(r'start="2023-06-30" end="2023-06-30"', gexf)
+    assert 'start="2019-03-01" end="2023-06-30"' not in gexf
+    groups = {s["unique_id"]: s["group"] for s in timelinejs(two, events)["events"]}
+    assert groups["dpg-3"] == "DPG sessions" and groups["mdd-1"] == "Ministerial dialogue"
+
+
+def test_bad_v2_records_are_refused_with_their_reason(tmp_path):
+    folder = tmp_path / "bad"
+    shutil.copytree(TWO_SERIES, folder)
+    events = yaml.safe_load((folder / "events.yaml").read_text())
+    events[0]["series"] = "no-such-series"
+    events[1].pop("series")
+    (folder / "events.yaml").write_text(yaml.safe_dump(events, sort_keys=False))
+    agreements = yaml.safe_load((folder / "agreements.yaml").read_text())
+    agreements[1].pop("signed")
+    (folder / "agreements.yaml").write_text(yaml.safe_dump(agreements, sort_keys=False))
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(folder)
+    text = str(caught.value)
+    assert "unknown series id 'no-such-series'" in text
+    assert "needs 'series:'" in text
+    assert "status is 'signed' but no 'signed' date is given" in text
+
+
+def test_loading_a_v1_dataset_says_to_migrate_in_one_line():
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(FIXTURES / "jwg17-v1")
+    assert len(caught.value.problems) == 1 and "viz migrate" in str(caught.value.problems[0])
+
+
+def test_migrate_turns_v1_into_v2_and_keeps_the_graph(tmp_path):
+    folder = tmp_path / "v1"
+    shutil.copytree(FIXTURES / "jwg17-v1", folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    written = migrate_dataset(folder)
+    assert {p.name for p in written} == {"dataset.yaml", "events.yaml", "series.yaml"}
+    assert (folder / "actors.yaml").read_bytes() == before["actors.yaml"]  # untouched files stay byte for byte
+    new_events = (folder / "events.yaml").read_text()
+    assert "kind: session\n  series: jwg-defence" in new_events
+    assert new_events.splitlines()[0] == before["events.yaml"].decode().splitlines()[0]  # comments kept
+    migrated = load_dataset(folder)
+    # the graph v1 drew for this fixture, frozen from the last v1 release
+    old_edges = {tuple(e) for e in json.loads((FIXTURES / "jwg17-v1" / "graph-v1.json").read_text())}
+    new_edges = {(u, v, k) for u, v, k in build_graph(migrated).edges(keys=True)}
+    # where v2 meanings differ (and only there): every actor links to its country (based_in), and
+    # whoever hosted or was called on no longer "took part in" the body: they `met` the visitors
+    added, removed = new_edges - old_edges, old_edges - new_edges
+    assert all(k == "based_in" or k.startswith("met:") for _, _, k in added), added
+    assert all(k.startswith(("took_part_in:", "engaged_with:")) for _, _, k in removed), removed
+    assert sum(k == "based_in" for _, _, k in added) == sum(1 for a in migrated.actors if a.country)
+    assert migrated.series[0].short_name == "JWG" and migrated.series[0].parties == ("india", "israel")
+    with pytest.raises(DatasetError, match="already schema v2"):
+        migrate_dataset(folder)
+
+
+def test_migrate_writes_nothing_when_the_result_is_invalid(tmp_path):
+    folder = tmp_path / "v1"
+    shutil.copytree(FIXTURES / "jwg17-v1", folder)
+    events = (folder / "events.yaml").read_text().replace("body: jwg-defence", "body: nowhere", 1)
+    (folder / "events.yaml").write_text(events)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with pytest.raises(DatasetError):
+        migrate_dataset(folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_no_series_name_of_the_default_dataset_appears_in_the_code():
+    default = load_dataset(REPO_ROOT / "data" / "india-israel")
+    names = {s.name for s in default.series} | {s.short_name for s in default.series} | {s.id for s in default.series}
+    names |= {"Joint Working Group", "Working Group"}
+    found = []
+    for path in sorted(Path(REPO_ROOT / "viz").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.name}: {name}" for name in names if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)]
+    assert found == []
+
+
+def test_audited_roles_draw_no_relation_for_a_former_chief(dataset):
+    graph = build_graph(dataset)
+    dates = {d["date"] for d in graph.get_edge_data("rks-bhadauria", "indian-air-force", default={}).values()
+             if d["relation"] == "holds_role"}
+    assert "2021-10-05" not in dates and "2021-08-06" in dates
+    dates = {d["date"] for d in graph.get_edge_data("r-hari-kumar", "indian-navy", default={}).values()
+             if d["relation"] == "holds_role"}
+    assert "2025-01-15" not in dates
