@@ -200,3 +200,54 @@ def test_a_collection_in_two_formats_is_refused(small_copy):
     _to_json(small_copy, "events")
     shutil.copy(small_copy / "events.keep", small_copy / "events.yaml")
     assert any("both events.yaml and events.json: keep one" in p for p in problems_of(small_copy))
+
+
+# Values YAML or JSON can write but Python cannot hold used to escape as a traceback (exit 1).
+HUGE = "1" * 5000  # past Python's 4300-digit limit for reading integers
+
+
+def test_an_impossible_unquoted_date_is_a_located_problem(small_copy):
+    path = small_copy / "events.yaml"
+    path.write_text(path.read_text().replace("    start: 2025-11-04\n", "    start: 2025-13-45\n", 1))
+    assert problems_of(small_copy) == [f"{path}:7: ds-singh-israel-visit-2025-11: date.start: '2025-13-45' "
+                                       "is not a real date (month must be in 1..12)"]
+
+
+def test_an_integer_too_long_for_python_is_a_located_problem_in_yaml(small_copy):
+    path = small_copy / "events.yaml"
+    path.write_text(path.read_text().replace("  session: 17\n", f"  session: {HUGE}\n", 1))
+    [problem] = problems_of(small_copy)
+    assert problem.startswith(f"{path}:32: jwg-17: session: '11111111111111111111…1111111111' (5,000 characters) "
+                              "is an integer longer than Python reads")
+
+
+def test_an_integer_too_long_for_python_is_a_located_problem_in_json(small_copy):
+    path = _to_json(small_copy, "events")
+    path.write_text(path.read_text().replace('"session": 17', f'"session": {HUGE}', 1))
+    [problem] = problems_of(small_copy)
+    assert problem.startswith(f"{path}:1: jwg-17: session: '11111111111111111111…1111111111' (5,000 characters) "
+                              "is an integer longer than Python reads")
+
+
+def test_an_integer_too_long_for_python_is_a_located_problem_in_csv(small_copy):
+    from test_upload import to_csv
+
+    events = yaml.safe_load((small_copy / "events.yaml").read_text())
+    (small_copy / "events.yaml").unlink()
+    path = small_copy / "events.csv"
+    path.write_bytes(to_csv(events).replace(b"start: 2025-11-04", f"start: {HUGE}".encode(), 1))
+    [problem] = problems_of(small_copy)
+    assert problem.startswith(f"{path}:2: ds-singh-israel-visit-2025-11: date.start: '1111")
+    assert "is an integer longer than Python reads" in problem
+
+
+def test_json_records_are_located_by_line(small_copy):
+    import json
+
+    path = _to_json(small_copy, "events")
+    events = json.loads(path.read_text())
+    events[1]["kind"] = "no-such-kind"
+    path.write_text(json.dumps(events, indent=1))
+    [problem] = problems_of(small_copy)
+    line = path.read_text().splitlines().index(" {", 2) + 1  # where the second record opens
+    assert problem.startswith(f"{path}:{line}: jwg-17: kind: Input should be")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -203,3 +205,27 @@ def test_audited_roles_draw_no_relation_for_a_former_chief(dataset):
     dates = {d["date"] for d in graph.get_edge_data("r-hari-kumar", "indian-navy", default={}).values()
              if d["relation"] == "holds_role"}
     assert "2025-01-15" not in dates
+
+
+def _viz(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "viz.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_cli_migrate_then_validate_and_strict_says_why(tmp_path):
+    folder = tmp_path / "v1"
+    shutil.copytree(FIXTURES / "jwg17-v1", folder)
+    refused = _viz("validate", folder)
+    assert refused.returncode == 2 and "viz migrate" in refused.stderr and len(refused.stderr.splitlines()) == 2
+    migrated = _viz("migrate", folder)
+    assert migrated.returncode == 0 and "series.yaml" in migrated.stdout
+    assert _viz("validate", folder).returncode == 0
+    again = _viz("migrate", folder)
+    assert again.returncode == 2 and "already schema v2" in again.stderr and "Traceback" not in again.stderr
+    events = yaml.safe_load((folder / "events.yaml").read_text())
+    events[0]["sources"] = []
+    (folder / "events.yaml").write_text(yaml.safe_dump(events, sort_keys=False))
+    strict = _viz("validate", "--strict", folder)
+    assert strict.returncode == 2 and "valid (" not in strict.stdout
+    assert "not valid under --strict: 1 fact without a source" in strict.stderr
+    assert f"error: no source for event {events[0]['id']}" in strict.stderr

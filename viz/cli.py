@@ -29,10 +29,24 @@ def _validate(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data_dir)
     missing = unsourced_facts(dataset)
     for fact in missing:
-        print(f"warning: no source for {fact}", file=sys.stderr)
-    print(f"{args.data_dir}: valid ({len(dataset.actors)} actors, {len(dataset.agreements)} agreements, "
-          f"{len(dataset.events)} events, {len(dataset.sources)} sources)")
-    return EXIT_INVALID if (args.strict and missing) else 0
+        print(f"{'error' if args.strict else 'warning'}: no source for {fact}", file=sys.stderr)
+    counts = (f"{len(dataset.actors)} actors, {len(dataset.agreements)} agreements, {len(dataset.events)} events, "
+              f"{len(dataset.series)} series, {len(dataset.sources)} sources")
+    if args.strict and missing:
+        print(f"{args.data_dir}: not valid under --strict: {len(missing)} fact{'s' if len(missing) != 1 else ''} "
+              f"without a source (listed above; give each a `sources:` entry) ({counts})", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{args.data_dir}: valid ({counts})")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from viz.migrate import migrate_dataset
+
+    written = migrate_dataset(args.data_dir)
+    print(f"{args.data_dir}: migrated to schema v2 ({', '.join(p.name for p in written)} written); "
+          "check series.yaml's names and parties")
+    return 0
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -44,6 +58,8 @@ def _info(args: argparse.Namespace) -> int:
     else:
         width = max(map(len, info))
         for key, value in info.items():
+            if isinstance(value, dict):  # sessions per series: one line each
+                value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"
             print(f"{key:<{width}}  {value}")
     return 0
 
@@ -142,6 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("data_dir", nargs="?", default=default, type=Path)
     validate.add_argument("--strict", action="store_true", help="also fail on facts without a source")
     validate.set_defaults(handler=_validate)
+
+    migrate = commands.add_parser("migrate", help="convert a schema v1 dataset folder to v2, in place, atomically")
+    migrate.add_argument("data_dir", type=Path)
+    migrate.set_defaults(handler=_migrate)
 
     info = commands.add_parser("info", help="counts of actors, agreements, events, sessions and sources")
     info.add_argument("data_dir", nargs="?", default=default, type=Path)

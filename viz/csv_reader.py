@@ -55,6 +55,7 @@ def _records(reader: typing.Any, header: list[str], label: str, model: type[Base
             lines = {(index,): line}
             ident = next((cell.strip() for column, cell in zip(header, row, strict=False) if column == "id"), "")
             name = record_name({"id": ident or None}, index)
+            readable = True
             for column, cell in zip(header, row, strict=False):
                 cell = cell.strip()
                 if not cell:
@@ -63,6 +64,7 @@ def _records(reader: typing.Any, header: list[str], label: str, model: type[Base
                 if kind == "structured" or (kind == "list" and cell.startswith("[")):
                     value = parse_yaml_text(cell, label, line, problems, name, column)
                     if value is None:
+                        readable = readable and not cell_problem(value)
                         continue
                     record[column] = value
                 elif kind == "list":
@@ -70,7 +72,7 @@ def _records(reader: typing.Any, header: list[str], label: str, model: type[Base
                 else:
                     record[column] = cell
                 lines[(index, column)] = line
-            yield YamlFile(label, record, lines)
+            yield YamlFile(label, record, lines) if readable else None  # its cells' problems are reported
             index += 1
     except csv.Error as exc:
         problems.append(Problem(label, reader.line_num, "-", "-", f"CSV error: {exc}"))

@@ -1,0 +1,72 @@
+"""Series as data in the browser: a two-series record and a record with none, under the real CSP."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+from conftest import open_page, page_problems, serve
+from test_browser import EVENTS, wait_for_count, wait_for_details
+
+from viz import REPO_ROOT
+
+pytestmark = pytest.mark.browser
+
+TWO_SERIES = REPO_ROOT / "tests" / "fixtures" / "two-series"
+LANE_TICKS = "els => els.map(e => e.textContent)"
+
+
+def _lanes(page) -> list[str]:
+    return page.eval_on_selector_all("#timeline-graph .yaxislayer-above text", LANE_TICKS)
+
+
+def test_two_series_get_two_strips_two_controls_and_their_own_lanes(browser, output_dir):
+    with serve(TWO_SERIES) as url:
+        page = open_page(browser)
+        page.goto(url)
+        page.wait_for_selector(EVENTS)
+        strips = page.locator("nav.viz-series")
+        assert strips.count() == 2
+        texts = strips.all_inner_texts()
+        assert texts[0].startswith("DPG sessions in order (2 recorded, numbered up to 4)")
+        assert "3rd" in texts[0] and "4th" in texts[0] and "1st" not in texts[0]
+        assert texts[1].startswith("MDD sessions in order (1 recorded") and "1st" in texts[1]
+        lanes = _lanes(page)  # drawn tick labels: each series its own lane, the dataset's own kind label
+        assert {"DPG sessions", "Ministerial dialogue", "Exercise", "Visit"} <= set(lanes)
+
+        page.click("button:has-text('Only DPG sessions')")
+        wait_for_count(page, EVENTS, 2)
+        drawn = page.eval_on_selector_all("#timeline-graph .subplot.xy .textpoint", LANE_TICKS)
+        assert sorted(drawn) == ["3rd", "4th"]
+        page.screenshot(path=output_dir / "series-two-dpg-only.png", full_page=True)
+
+        page.click("nav.viz-series button:has-text('4th')")
+        wait_for_details(page, "Lakeside Hall")
+        details = page.inner_text("#details")
+        assert "DPG SESSION" in details.upper() and "Also mentioned (not taking part): Arland Audit Office" in details
+        assert "Belmark side" in details
+
+        page.click("nav.viz-series button:has-text('3rd')")
+        wait_for_details(page, "Arland Department of Defence")  # the body's name at the time
+        page.click("button:has-text('Only MDD sessions')")
+        wait_for_count(page, EVENTS, 1)
+        assert page_problems(page) == []
+        page.context.close()
+
+
+def test_a_record_without_series_shows_no_strip_and_no_series_control(browser, tmp_path):
+    folder = tmp_path / "none"
+    shutil.copytree(TWO_SERIES, folder)
+    (folder / "series.yaml").unlink()
+    events = [e for e in yaml.safe_load((folder / "events.yaml").read_text()) if e["kind"] != "session"]
+    (folder / "events.yaml").write_text(yaml.safe_dump(events, sort_keys=False))
+    with serve(folder) as url:
+        page = open_page(browser)
+        page.goto(url)
+        page.wait_for_selector(EVENTS)
+        assert page.locator("nav.viz-series").count() == 0
+        assert page.locator("button:has-text('sessions')").count() == 0
+        assert not any("session" in lane.lower() for lane in _lanes(page))
+        assert page_problems(page) == []
+        page.context.close()
