@@ -1,5 +1,6 @@
 """Property test: malformed datasets are rejected with located errors, never a traceback."""
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,6 +29,20 @@ FIELDS += [("actors.yaml", i, f) for i in (0, 5, 8) for f in ("name", "kind", "a
 FIELDS += [("sources.yaml", i, f) for i in (0, 3) for f in ("url", "publisher", "published")]
 FIELDS += [("agreements.yaml", 0, f) for f in ("signed", "parties", "areas")]
 
+# Scalars written raw into the YAML (the dumper would quote them): text YAML reads as a date, an integer
+# or a tagged value, which Python cannot hold. Each used to escape as a traceback.
+RAW_PLACES = [("events.yaml", 0, "date.start"), ("events.yaml", 1, "session"), ("events.yaml", 2, "title"),
+              ("sources.yaml", 0, "published"), ("actors.yaml", 0, "name"), ("agreements.yaml", 0, "signed.start")]
+RAW_SCALARS = st.one_of(
+    st.from_regex(r"\A20\d\d-(1[3-9]|00)-[0-2]\d\Z"),  # no such month
+    st.from_regex(r"\A20\d\d-0[1-9]-3[2-9]\Z"),  # no such day
+    st.sampled_from(["2025-02-29", "2023-04-31", "0000-01-01", "2025-01-01 25:00:00", "2025-01-01T00:00:00+25:00"]),
+    st.integers(4301, 6000).map(lambda digits: "9" * digits),  # past Python's int-from-text limit
+    st.sampled_from(["!!int zz", "!!int ''", "!!float zz", "!!bool maybe", "!!timestamp 2025-02-30",
+                     "!!binary '%%%'", "!!python/object:os.system zz", "!!set zz", "!!omap zz", "!!str [a]"]),
+)
+RAW = "zzrawvalue{}zz"
+
 # Values of a type no field accepts: a bare mapping, a list of mappings, a fractional number.
 _mapping = st.dictionaries(st.from_regex(r"\Azz[a-z]{1,4}\Z"), st.integers(), min_size=1, max_size=2)
 junk = st.one_of(_mapping, st.lists(_mapping, min_size=1, max_size=2),
@@ -47,9 +62,12 @@ def broken_dataset(draw):
     """A copy of the fixture with one or more faults; returns {file name: bytes}."""
     data = {name: yaml.safe_load(dump_yaml(value)) for name, value in ORIGINAL.items()}  # deep copy
     raw: dict[str, bytes] = {}
+    scalars: dict[str, str] = {}  # placeholder -> the raw text it stands for
+    dropped: set[str] = set()
     for _ in range(draw(st.integers(1, 3))):
         fault = draw(st.sampled_from(["reference", "duplicate", "date", "type", "huge", "unknown-field",
-                                      "precision", "bytes", "empty", "bomb", "nesting", "syntax"]))
+                                      "precision", "bytes", "empty", "bomb", "nesting", "syntax", "raw-scalar",
+                                      "json-huge-int"]))
         if fault == "reference":
             name, index, path = draw(st.sampled_from(REFERENCES))
             _set(data[name][index], path, draw(st.from_regex(r"\Ano-such-[a-z]{1,8}\Z")))
@@ -79,12 +97,28 @@ def broken_dataset(draw):
         elif fault == "nesting":
             depth = draw(st.integers(60, 3000))
             raw["actors.yaml"] = ("[" * depth + "]" * depth).encode()
+        elif fault == "raw-scalar":
+            name, index, path = draw(st.sampled_from(RAW_PLACES))
+            placeholder = RAW.format(len(scalars))
+            scalars[placeholder] = draw(RAW_SCALARS)
+            _set(data[name][index], path, placeholder)
+        elif fault == "json-huge-int":  # the collection in JSON instead, one value an over-long integer
+            name = draw(st.sampled_from(FILES[1:]))
+            record = data[name][draw(st.integers(0, len(data[name]) - 1))]
+            record[draw(st.sampled_from(sorted(record)))] = "zzhugeintzz"
+            digits = "7" * draw(st.integers(4301, 6000))
+            raw[name.replace(".yaml", ".json")] = json.dumps(data[name], default=str).replace(
+                '"zzhugeintzz"', digits).encode()
+            dropped.add(name)
         elif fault == "syntax":
             raw[draw(st.sampled_from(FILES))] = draw(st.sampled_from(
                 [b"- id: [unclosed\n", b"key: value\n  bad: indent\n", b"\t- tab\n", b"- {a: 1\n"]))
-    files = {name: dump_yaml(value).encode() for name, value in data.items()}
+    files = {name: dump_yaml(value) for name, value in data.items()}
+    for placeholder, text in scalars.items():
+        files = {name: content.replace(placeholder, text) for name, content in files.items()}
+    files = {name: content.encode() for name, content in files.items()}
     files.update(raw)
-    return files
+    return {name: content for name, content in files.items() if name not in dropped}
 
 
 def write(files: dict[str, bytes]) -> Path:
@@ -103,7 +137,7 @@ def test_malformed_datasets_are_rejected_with_located_errors(files):
             load_dataset(folder)
         assert info.value.problems
         for problem in info.value.problems:
-            assert problem.file.startswith(str(folder)) and problem.file.endswith(".yaml")
+            assert problem.file.startswith(str(folder)) and problem.file.endswith((".yaml", ".json"))
             assert problem.record and problem.field and problem.message
             assert "Traceback" not in problem.message
     finally:

@@ -62,11 +62,11 @@ def _records(reader: typing.Any, header: list[str], label: str, model: type[Base
                     continue
                 kind = kinds[column]
                 if kind == "structured" or (kind == "list" and cell.startswith("[")):
-                    value = parse_yaml_text(cell, label, line, problems, name, column)
-                    if value is None:
-                        readable = readable and not cell_problem(value)
+                    parsed = parse_yaml_text(cell, label, line, problems, name, column)
+                    readable = readable and parsed is not None
+                    if parsed is None or parsed.data is None:
                         continue
-                    record[column] = value
+                    record[column] = parsed.data
                 elif kind == "list":
                     record[column] = [part.strip() for part in cell.split("|") if part.strip()]
                 else:

@@ -340,20 +340,20 @@ def read_yaml(path: Path, label: str, problems: list[Problem]) -> YamlFile | Non
 
 
 def parse_yaml_text(text: str, label: str, line: int, problems: list[Problem], record: str = "-",
-                    field: str = "-") -> object | None:
-    """One YAML value from a snippet (a CSV cell), with the same limits as whole files."""
+                    field: str = "-") -> YamlFile | None:
+    """One YAML value from a snippet (a CSV cell), with the same limits as whole files; None if unreadable."""
     loader = _StrictLoader(text)
     found: list[Problem] = []
     try:
         loader.get_event()  # the stream's start
         if loader.check_event(yaml.StreamEndEvent):
-            return None
+            return YamlFile(label, None, {})
         loader.get_event()  # the document's start
         node = loader.next_node()
         _finish(loader)
         value = _entry(loader, node, label, (), found)
         if value is not None:
-            return value.data
+            return value
     except (yaml.YAMLError, RecursionError) as exc:
         found.append(Problem(label, line, record, field, f"YAML error in cell: {_reason(exc)}"))
     finally:
