@@ -229,7 +229,14 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 50_000])
     parser.add_argument("--layout-timeout", type=float, default=60.0)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--only", choices=["junk"], help="run one section only")
     args = parser.parse_args()
+    from bench_junk import junk_results, junk_table  # beside this script
+
+    junk = junk_results(ROOT / "tests" / "fixtures" / "jwg17")
+    print(junk_table(junk), file=sys.stderr, flush=True)
+    if args.only == "junk":
+        return 0
     results: dict = {"machine": {"cores": multiprocessing.cpu_count(), "python": sys.version.split()[0]},
                      "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "targets": TARGETS, "sizes": []}
     with tempfile.TemporaryDirectory() as empty_cache:
@@ -240,6 +247,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as folder:
             print(f"benchmarking {actors} actors…", file=sys.stderr, flush=True)
             results["sizes"].append(bench_size(actors, Path(folder) / "data", args.layout_timeout))
+    results["junk_input"] = junk
     results["checks"] = _checks(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1))
