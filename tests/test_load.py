@@ -251,3 +251,10 @@ def test_json_records_are_located_by_line(small_copy):
     [problem] = problems_of(small_copy)
     line = path.read_text().splitlines().index(" {", 2) + 1  # where the second record opens
     assert problem.startswith(f"{path}:{line}: jwg-17: kind: Input should be")
+
+
+def test_dataset_yaml_is_read_field_by_field_and_still_refuses_a_duplicate_key(small_copy):
+    path = small_copy / "dataset.yaml"
+    path.write_text(path.read_text() + "title: Another title\n")
+    [problem] = problems_of(small_copy)
+    assert problem.startswith(f"{path}:") and problem.endswith(": -: title: duplicate key")

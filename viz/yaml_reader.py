@@ -30,7 +30,7 @@ _NO_ALIASES = "YAML aliases (*name) are not allowed in datasets"
 _TAG = "tag:yaml.org,2002:"
 #: what a scalar of each tag must look like, for messages about one that does not
 _EXPECTED = {f"{_TAG}int": "an integer", f"{_TAG}float": "a number", f"{_TAG}bool": "true or false",
-             f"{_TAG}timestamp": "a real date", f"{_TAG}binary": "base64 data", f"{_TAG}null": "null"}
+             f"{_TAG}timestamp": "a real date", f"{_TAG}binary": "base64 data"}
 
 if yaml.__with_libyaml__:
     from yaml.cyaml import CParser
@@ -319,11 +319,14 @@ def read_yaml(path: Path, label: str, problems: list[Problem]) -> YamlFile | Non
         loader.get_event()
         data: dict = {}
         lines: dict[tuple, int] = {}
+        seen: set[str] = set()
         while not loader.check_event(yaml.MappingEndEvent):
             key, value = loader.next_node(), loader.next_node()
-            if isinstance(key, yaml.ScalarNode) and key.value in data:
-                problems.append(Problem(label, key.start_mark.line + 1, "-", key.value, "duplicate key"))
-                continue
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    problems.append(Problem(label, key.start_mark.line + 1, "-", key.value, "duplicate key"))
+                    continue
+                seen.add(key.value)
             pair = yaml.MappingNode(f"{_TAG}map", [(key, value)], key.start_mark, value.end_mark)
             entry = _entry(loader, pair, label, (), problems)
             if entry is not None:
