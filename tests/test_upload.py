@@ -272,3 +272,23 @@ def test_the_upload_store_keeps_to_its_quota_least_recently_opened_first(tmp_pat
     stored = store.entries()[-1]
     assert stored.key == key and stored.size > 20 * len(bulky)  # unpacked, it is much bigger than the zip
     assert [e.key for e in store.entries()] == [key]  # over the quota on its own: it stays, the others went
+
+
+def test_a_junk_upload_keeps_its_problem_count_and_the_page_says_how_many_more(tmp_path):
+    from viz.app.layout import upload_errors
+
+    junk = b"".join(b"- 0\n" for _ in range(5000))
+    with pytest.raises(DatasetError) as info:
+        store_upload(small_files(**{"events.yaml": junk}), upload_store(tmp_path))
+    error = info.value
+    assert error.omitted > 0 and error.count == 5000 and len(error.problems) <= 100
+    assert "… and 4,900 more problems" in str(error)
+
+    def text(component) -> str:
+        children = getattr(component, "children", component)
+        if isinstance(children, list | tuple):
+            return " ".join(text(c) for c in children if c is not None)
+        return str(children)
+
+    shown = text(upload_errors(error))
+    assert "(5,000 problems)" in shown and "… and 4,950 more" in shown

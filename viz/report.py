@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from viz.details import source_label
+from viz.export_size import MAX_SIZE, MIN_SIZE
 from viz.figures.common import esc
 from viz.state import ViewState
 from viz.view import ViewContext, build_view
@@ -130,7 +131,7 @@ def render_figure(fig: go.Figure, fmt: str, width: int, height: int, scale: floa
 def render_view_report(context: ViewContext, state: ViewState, fmt: str = "png",
                        width: int = 1600, height: int = 1800, scale: float = 1) -> Report:
     """The current view as a report-ready image file."""
-    width, height = min(max(width, 400), 4000), min(max(height, 400), 4000)
+    width, height = min(max(width, MIN_SIZE), MAX_SIZE), min(max(height, MIN_SIZE), MAX_SIZE)
     fig = report_figure(context, state, width, height)
     content = render_figure(fig, fmt, width, height, scale)
     scope = _slug(state.describe(context.names))

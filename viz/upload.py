@@ -177,7 +177,7 @@ def store_upload(files: dict[str, bytes], store: FolderStore) -> str:
         try:
             load_dataset(staging)
         except DatasetError as exc:
-            raise DatasetError([_without_paths(p, staging) for p in exc.problems]) from None
+            raise DatasetError([_without_paths(p, staging) for p in exc.problems], exc.omitted) from None
 
     store.put_folder(key, fill)
     return key

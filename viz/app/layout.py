@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import dash_table, dcc, html
 
 from viz.details import EMPTY_HINT
+from viz.export_size import MAX_SIZE, MIN_SIZE
 from viz.figures import modebar_config
 from viz.figures.timeline import PRECISION_LEGEND
 from viz.labels import actor_kind_label, lane_labels
@@ -92,10 +93,10 @@ def _export_bar(context: ViewContext) -> html.Section:
         dcc.Dropdown(id="export-format", options=["png", "svg", "pdf"], value="png", clearable=False,
                      className="viz-export-format"),
         html.Label("width", htmlFor="export-width"),
-        dcc.Input(id="export-width", type="number", min=400, max=4000, value=1600, debounce=True,
+        dcc.Input(id="export-width", type="number", min=MIN_SIZE, max=MAX_SIZE, value=1600, debounce=True,
                   style={"width": "150px"}),
         html.Label("height", htmlFor="export-height"),
-        dcc.Input(id="export-height", type="number", min=400, max=4000, value=1800, debounce=True,
+        dcc.Input(id="export-height", type="number", min=MIN_SIZE, max=MAX_SIZE, value=1800, debounce=True,
                   style={"width": "150px"}),
         html.Button("Export view", id="export-png", n_clicks=0),
         dcc.Loading(html.Span(id="export-status", role="status"), type="dot"),
@@ -130,11 +131,12 @@ def _analysis_section(context: ViewContext, view) -> html.Section:
 
 def upload_errors(error) -> html.Div:
     """The problems of a refused upload, listed in the page."""
+    shown = error.problems[:50]
     return html.Div([
-        html.Strong(f"The upload was not opened ({len(error.problems)} problem"
-                    f"{'s' if len(error.problems) != 1 else ''}); the current dataset is unchanged:"),
-        html.Ul([html.Li(str(p)) for p in error.problems[:50]]),
-        html.Div(f"… and {len(error.problems) - 50} more") if len(error.problems) > 50 else None,
+        html.Strong(f"The upload was not opened ({error.count:,} problem"
+                    f"{'s' if error.count != 1 else ''}); the current dataset is unchanged:"),
+        html.Ul([html.Li(str(p)) for p in shown]),
+        html.Div(f"… and {error.count - len(shown):,} more") if error.count > len(shown) else None,
     ], className="viz-upload-errors")
 
 
