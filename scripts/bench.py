@@ -108,7 +108,8 @@ def _update_request(client, deps: list[dict], values: dict) -> tuple[float, int]
 def _values(**changes) -> dict:
     values = {"org-filter.value": [], "actor-kind-filter.value": [], "event-kind-filter.value": [],
               "topic-filter.value": [], "hops.value": 1, "time-window.value": None, "actor-search.value": [],
-              "selection.data": None, "path-from.value": None, "path-to.value": None, "dataset-key.data": None}
+              "selection.data": None, "path-from.value": None, "path-to.value": None, "country-links.value": ["show"],
+              "dataset-key.data": None}
     values.update(changes)
     return values
 

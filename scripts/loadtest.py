@@ -71,7 +71,8 @@ def client(base: str, deps: list[dict], until: float, results: list, lock: threa
                   "time-window.value": sorted(rng.sample(range(2013, 2026), 2)),
                   "selection.data": rng.choice([None, *SELECTIONS]), "event-kind-filter.value": [],
                   "actor-kind-filter.value": [], "topic-filter.value": [], "actor-search.value": [],
-                  "path-from.value": None, "path-to.value": None, "dataset-key.data": None,
+                  "path-from.value": None, "path-to.value": None, "country-links.value": ["show"],
+                  "dataset-key.data": None,
                   "export-data.n_clicks": 1, "data-format.value": rng.choice(["graphml", "csv", "timelinejs"]),
                   "data-scope.value": "view"}
         roll = rng.random()

@@ -37,6 +37,8 @@ def _states(graph, dataset):
     yield ViewState(actor_kinds=("company",))
     yield ViewState(orgs=("no-such-org",))
     yield ViewState(focus=(busiest[-1],), hops=1, event_kinds=(kinds[-1],))
+    yield ViewState(countries=False)  # country links hidden
+    yield ViewState(countries=False, orgs=(busiest[0],), hops=2, start=dt.date(middle, 1, 1))
 
 
 @pytest.fixture(scope="module", params=["default", "synthetic"])

@@ -63,7 +63,8 @@ def test_polylines_draw_every_pair_once_with_about_one_point_per_line():
 
 STATES = [ViewState(), ViewState(start=dt.date(2010, 1, 1), end=dt.date(2013, 12, 31)),
           ViewState(start=dt.date(2010, 4, 1), end=dt.date(2011, 8, 31)), ViewState(event_kinds=("visit",)),
-          ViewState(actor_kinds=("person", "company"))]
+          ViewState(actor_kinds=("person", "company")), ViewState(countries=False),
+          ViewState(countries=False, start=dt.date(2010, 1, 1), end=dt.date(2013, 12, 31))]
 
 
 @pytest.mark.parametrize("state", [*STATES, "busiest", "busiest-2"])

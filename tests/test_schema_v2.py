@@ -229,3 +229,20 @@ def test_cli_migrate_then_validate_and_strict_says_why(tmp_path):
     assert strict.returncode == 2 and "valid (" not in strict.stdout
     assert "not valid under --strict: 1 fact without a source" in strict.stderr
     assert f"error: no source for event {events[0]['id']}" in strict.stderr
+
+
+def test_country_links_can_be_hidden_and_the_choice_travels_in_the_url(two):
+    from viz.explore import visible_graph
+    from viz.state import ViewState, state_from_query, state_to_query
+
+    graph = build_graph(two)
+    shown = visible_graph(graph, two, ViewState())
+    assert any(r == "based_in" for _, _, r in shown.edges(data="relation"))
+    hidden = visible_graph(graph, two, ViewState(countries=False))
+    assert not any(r == "based_in" for _, _, r in hidden.edges(data="relation"))
+    assert "audit-office" not in hidden  # it had no relation but its country
+    query = state_to_query(ViewState(countries=False))
+    assert query == "?countries=hide" and state_from_query(query) == ViewState(countries=False)
+    # hops never run through a country: being Arlandish makes no one a neighbour
+    near = visible_graph(graph, two, ViewState(orgs=("audit-office",), hops=2))
+    assert set(near) == {"audit-office"}

@@ -70,3 +70,23 @@ def test_a_record_without_series_shows_no_strip_and_no_series_control(browser, t
         assert not any("session" in lane.lower() for lane in _lanes(page))
         assert page_problems(page) == []
         page.context.close()
+
+
+def test_country_links_are_drawn_faint_and_one_click_hides_them(browser):
+    legend = "els => els.map(e => e.textContent)"
+    with serve(TWO_SERIES) as url:
+        page = open_page(browser)
+        page.goto(url)
+        page.wait_for_selector(EVENTS)
+        assert "country links" in page.eval_on_selector_all("#network-graph .legendtext", legend)
+        page.click("#country-links input[type=checkbox]")
+        page.wait_for_function("() => location.search.includes('countries=hide')", polling=100, timeout=10_000)
+        page.wait_for_function("""() => ![...document.querySelectorAll('#network-graph .legendtext')]
+                                   .some(e => e.textContent === 'country links')""", polling=100, timeout=10_000)
+        reopened = page.context.new_page()
+        reopened.goto(page.url)  # the shared link keeps them hidden
+        reopened.wait_for_selector(EVENTS)
+        reopened.wait_for_function("() => !document.querySelector('#country-links input').checked", polling=100,
+                                   timeout=10_000)
+        assert page_problems(page) == [] and page_problems(reopened) == []
+        page.context.close()

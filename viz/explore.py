@@ -57,7 +57,8 @@ def visible_graph(graph: nx.MultiDiGraph, dataset: Dataset, state: ViewState) ->
     edges, context = [], []
     for u, v, key, attrs in graph.subgraph(nodes).edges(keys=True, data=True):
         if attrs["relation"] in CONTEXT_RELATIONS:
-            context.append((u, v, key))  # timeless; shown between nodes the filters keep
+            if state.countries:
+                context.append((u, v, key))  # timeless; shown between nodes the filters keep
         elif matching_events is not None and attrs.get("event") not in matching_events:
             continue
         elif _in_window(attrs, state.start, state.end):

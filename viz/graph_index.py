@@ -235,5 +235,7 @@ def visible_masks(index: GraphIndex, state: ViewState) -> Masks:
         keep[index.edge_u[edges]] = True
         keep[index.edge_v[edges]] = True
     keep[centres] = True
-    edges = (edges | (both_kinds_ok & index.edge_context)) & keep[index.edge_u] & keep[index.edge_v]
+    if state.countries:
+        edges |= both_kinds_ok & index.edge_context
+    edges &= keep[index.edge_u] & keep[index.edge_v]
     return Masks(keep, edges, events)

@@ -34,12 +34,13 @@ class ViewState:
     selected: str | None = None  # "node:<id>", "event:<id>" or "pair:<id>|<id>"
     path_from: str | None = None  # shortest paths between two actors
     path_to: str | None = None
+    countries: bool = True  # draw each actor's link to its country (context relations)
 
     @property
     def has_filters(self) -> bool:
         """True when anything narrows the view (selection only highlights)."""
         return bool(self.orgs or self.actor_kinds or self.event_kinds or self.topics or self.focus
-                    or self.start or self.end)
+                    or self.start or self.end or not self.countries)
 
     def describe(self, names: dict[str, str]) -> str:
         """One line for titles and exports: ``Elbit Systems · 2021–2025 · visit``."""
@@ -50,6 +51,8 @@ class ViewState:
                   ", ".join(names.get(k, k.replace("_", " ")) for k in self.event_kinds), ", ".join(self.topics)]
         if (self.orgs or self.focus) and self.hops != 1:
             parts.append(f"{self.hops} hops")
+        if not self.countries:
+            parts.append("no country links")
         return " · ".join(p for p in parts if p)
 
 
@@ -82,6 +85,8 @@ def state_to_query(state: ViewState) -> str:
         pairs.append(("path_from", state.path_from))
     if state.path_to:
         pairs.append(("path_to", state.path_to))
+    if not state.countries:
+        pairs.append(("countries", "hide"))
     return f"?{urlencode(pairs)}" if pairs else ""
 
 
@@ -106,6 +111,7 @@ def state_from_query(query: str | None) -> ViewState:
         focus=many("find"),
         selected=selected if selected and _REF.match(selected) else None,
         path_from=_id_or_none(one("path_from")), path_to=_id_or_none(one("path_to")),
+        countries=one("countries") != "hide",
     )
 
 
@@ -126,6 +132,7 @@ def state_from_controls(
     selected: str | None,
     path_from: str | None = None,
     path_to: str | None = None,
+    countries: list[str] | None = None,
 ) -> ViewState:
     """The state the page's controls describe. A year slider at its full range means no window."""
     start = end = None
@@ -140,6 +147,7 @@ def state_from_controls(
         topics=tuple(topics or ()), hops=hop_count, start=start, end=end, focus=tuple(focus or ()),
         selected=selected if selected and _REF.match(selected) else None,
         path_from=_id_or_none(path_from), path_to=_id_or_none(path_to),
+        countries=countries is None or "show" in countries,
     )
 
 
@@ -150,4 +158,5 @@ def controls_from_state(state: ViewState, year_range: tuple[int, int]) -> dict:
     return {"orgs": list(state.orgs), "actor_kinds": list(state.actor_kinds),
             "event_kinds": list(state.event_kinds), "topics": list(state.topics), "hops": state.hops,
             "years": years, "focus": list(state.focus), "selected": state.selected,
-            "path_from": state.path_from, "path_to": state.path_to}
+            "path_from": state.path_from, "path_to": state.path_to,
+            "countries": ["show"] if state.countries else []}

@@ -22,9 +22,9 @@ from viz.view import build_view, view_analysis
 #: the controls that make up the state, in the order the callbacks list them
 CONTROLS = [("org-filter", "value"), ("actor-kind-filter", "value"), ("event-kind-filter", "value"),
             ("topic-filter", "value"), ("hops", "value"), ("time-window", "value"), ("actor-search", "value"),
-            ("selection", "data"), ("path-from", "value"), ("path-to", "value")]
+            ("selection", "data"), ("path-from", "value"), ("path-to", "value"), ("country-links", "value")]
 CONTROL_KEYS = ["orgs", "actor_kinds", "event_kinds", "topics", "hops", "years", "focus", "selected",
-                "path_from", "path_to"]
+                "path_from", "path_to", "countries"]
 
 
 def _clicked_ref(click: dict | None) -> str | None:

@@ -69,6 +69,8 @@ def _filters(context: ViewContext) -> html.Section:
             "event-kind-filter"),
         _labelled("Topic", dcc.Dropdown(id="topic-filter", options=topics, multi=True, placeholder="All topics"),
                   "topic-filter"),
+        dcc.Checklist(id="country-links", options=[{"label": " Show country links", "value": "show"}],
+                      value=["show"], className="viz-country-links"),
         _labelled("Neighbours within (hops)", dcc.Dropdown(id="hops", options=[0, 1, 2, 3], value=1,
                                                           clearable=False), "hops"),
         html.Div(className="viz-buttons", children=[
