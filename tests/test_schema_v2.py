@@ -246,3 +246,20 @@ def test_country_links_can_be_hidden_and_the_choice_travels_in_the_url(two):
     # hops never run through a country: being Arlandish makes no one a neighbour
     near = visible_graph(graph, two, ViewState(orgs=("audit-office",), hops=2))
     assert set(near) == {"audit-office"}
+
+
+def test_a_renamed_body_is_labelled_with_the_name_of_the_window(two):
+    import datetime as dt
+
+    from viz.state import ViewState
+    from viz.view import build_view, prepare_context
+
+    context = prepare_context(TWO_SERIES)
+
+    def label(state: ViewState) -> set[str]:
+        network = build_view(context, state).network
+        return {t for trace in network.data if trace.text is not None for t in trace.text}
+
+    assert "Arland Department of Defence" in label(ViewState(start=dt.date(2019, 1, 1), end=dt.date(2020, 12, 31)))
+    assert "Arland Ministry of Defence" in label(ViewState())  # no window: its current name
+    assert context.graph.nodes["arland-mod"]["label"] == "Arland Ministry of Defence"  # the base is untouched

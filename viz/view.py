@@ -108,6 +108,16 @@ def prepare_context(data_dir: str | Path) -> ViewContext:
     return context
 
 
+def _name_of_the_time(dataset, shown, state: ViewState) -> None:
+    """Within a time window, a renamed body is labelled with the name it had at the window's end."""
+    when = state.end or state.start
+    if when is None or shown is None:
+        return
+    for actor in dataset.actors:
+        if actor.names and actor.id in shown:
+            shown.nodes[actor.id]["label"] = actor.name_at(when.isoformat())
+
+
 def build_view(context: ViewContext, state: ViewState | None = None, *, patch: bool = False) -> View:
     """Everything the page shows for ``state``: both charts, the table, the details and the URL.
 
@@ -121,6 +131,7 @@ def build_view(context: ViewContext, state: ViewState | None = None, *, patch: b
                     summary=parts["summary"], details=parts["details"], query=state_to_query(state),
                     cited=parts["cited"])
     shown = visible_graph(context.graph, context.dataset, state)
+    _name_of_the_time(context.dataset, shown, state)
     events = visible_events(context.dataset, state)
     highlight = selection_highlight(context.dataset, context.graph, state.selected)
     title = context.dataset.meta.title
