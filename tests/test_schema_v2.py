@@ -263,3 +263,20 @@ def test_a_renamed_body_is_labelled_with_the_name_of_the_window(two):
     assert "Arland Department of Defence" in label(ViewState(start=dt.date(2019, 1, 1), end=dt.date(2020, 12, 31)))
     assert "Arland Ministry of Defence" in label(ViewState())  # no window: its current name
     assert context.graph.nodes["arland-mod"]["label"] == "Arland Ministry of Defence"  # the base is untouched
+
+
+def test_organisation_types_filter_the_same_way_in_both_engines(two):
+    from viz.explore import visible_graph
+    from viz.graph_index import index_graph, visible_masks
+    from viz.positions import node_positions
+    from viz.state import ViewState
+
+    graph = build_graph(two)
+    index = index_graph(graph, two, node_positions(graph))
+    for kinds in (("type:ministry",), ("type:state-company", "person"), ("government_body",)):
+        state = ViewState(actor_kinds=kinds)
+        shown = visible_graph(graph, two, state)
+        masks = visible_masks(index, state)
+        assert set(shown) == {index.nodes[i] for i in masks.nodes.nonzero()[0]}
+    ministries = visible_graph(graph, two, ViewState(actor_kinds=("type:ministry",)))
+    assert set(ministries) == {"arland-mod", "belmark-mod"}

@@ -53,7 +53,7 @@ def visible_graph(graph: nx.MultiDiGraph, dataset: Dataset, state: ViewState) ->
         if event_filter else None
     )
     kinds = set(state.actor_kinds)
-    nodes = [n for n, a in graph.nodes(data=True) if not kinds or a["kind"] in kinds]
+    nodes = [n for n, a in graph.nodes(data=True) if not kinds or a["kind"] in kinds or a.get("type") in kinds]
     edges, context = [], []
     for u, v, key, attrs in graph.subgraph(nodes).edges(keys=True, data=True):
         if attrs["relation"] in CONTEXT_RELATIONS:

@@ -44,6 +44,9 @@ RELATIONS: dict[str, str] = {
     "based_in": "based in",
 }
 
+#: an actor-kind filter value naming a dataset's own organisation type (``type:ministry``)
+TYPE_PREFIX = "type:"
+
 #: relations that are context rather than cooperation: drawn dimmed, and the view can hide them
 CONTEXT_RELATIONS = frozenset({"based_in"})
 
@@ -93,6 +96,7 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
             node_type="actor",
             kind=actor.kind.value,
             label=actor.name,
+            type=f"{TYPE_PREFIX}{actor.type}" if actor.type else None,
             type_label=actor_type_label(dataset, actor),
             other_names=[f"{n.name} ({n.since or '…'}–{n.until or '…'})" for n in actor.names],
             country=actors[actor.country].name if actor.country else None,

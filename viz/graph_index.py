@@ -46,6 +46,8 @@ class GraphIndex:
     node_index: Mapping[str, int]
     xy: np.ndarray  # (nodes, 2) float32 positions
     node_kind: np.ndarray  # index into kinds
+    node_type: np.ndarray  # index into types, -1 for none (a dataset's own organisation types)
+    types: tuple[str, ...]
     kinds: tuple[str, ...]
     labels: tuple[str, ...]
     degree: np.ndarray  # relations per node in the whole graph
@@ -84,6 +86,7 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
     node_index = {n: i for i, n in enumerate(nodes)}
     kinds = tuple(sorted({a["kind"] for _, a in graph.nodes(data=True)}))
     kind_code = {k: i for i, k in enumerate(kinds)}
+    types = tuple(sorted({t for _, t in graph.nodes(data="type") if t}))
     events = tuple(e.id for e in dataset.events)
     event_index = {e: i for i, e in enumerate(events)}
     spans: dict[tuple[str | None, str | None], int] = {}  # distinct (date, end): a few thousand
@@ -138,6 +141,9 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
         nodes=nodes, node_index=node_index,
         xy=np.array([positions[n] for n in nodes], dtype=np.float32).reshape(-1, 2),
         node_kind=np.array([kind_code[graph.nodes[n]["kind"]] for n in nodes], dtype=np.int8),
+        node_type=np.array([types.index(graph.nodes[n]["type"]) if graph.nodes[n].get("type") else -1
+                            for n in nodes], dtype=np.int16),
+        types=types,
         kinds=kinds, labels=tuple(str(graph.nodes[n]["label"]) for n in nodes),
         degree=np.bincount(np.concatenate([edge_u, edge_v]), minlength=len(nodes)),
         edge_u=edge_u, edge_v=edge_v, edge_keys=tuple(keys[i] for i in order.tolist()),
@@ -219,6 +225,7 @@ def visible_masks(index: GraphIndex, state: ViewState) -> Masks:
     kind_ok = np.ones(len(index.nodes), dtype=bool)
     if state.actor_kinds:
         kind_ok = np.isin(index.node_kind, [index.kinds.index(k) for k in state.actor_kinds if k in index.kinds])
+        kind_ok |= np.isin(index.node_type, [index.types.index(k) for k in state.actor_kinds if k in index.types])
     both_kinds_ok = kind_ok[index.edge_u] & kind_ok[index.edge_v]
     edges = both_kinds_ok & ~index.edge_context
     if state.event_kinds or state.topics:

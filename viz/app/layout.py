@@ -8,6 +8,7 @@ from viz.details import EMPTY_HINT
 from viz.export_size import MAX_SIZE, MIN_SIZE
 from viz.figures import modebar_config
 from viz.figures.timeline import PRECISION_LEGEND
+from viz.graph import TYPE_PREFIX
 from viz.labels import actor_kind_label, lane_labels
 from viz.model import ActorKind, Series
 from viz.options import actor_options
@@ -53,6 +54,8 @@ def _filters(context: ViewContext) -> html.Section:
     listed = not context.large  # a large dataset's actor dropdowns are searched on the server
     topics = sorted({t for e in dataset.events for t in e.topics}, key=str.lower)
     kinds = [{"label": actor_kind_label(dataset, k.value), "value": k.value} for k in ActorKind]
+    kinds += [{"label": f"{t.label} ({actor_kind_label(dataset, t.kind.value).lower()})",
+               "value": f"{TYPE_PREFIX}{t.id}"} for t in dataset.meta.organisation_types]
     kinds.append({"label": "agreement", "value": "agreement"})
     return html.Section(className="viz-filters", children=[
         _labelled("Find actor", dcc.Dropdown(
