@@ -90,3 +90,23 @@ def test_country_links_are_drawn_faint_and_one_click_hides_them(browser):
                                    timeout=10_000)
         assert page_problems(page) == [] and page_problems(reopened) == []
         page.context.close()
+
+
+@pytest.mark.parametrize(("ref", "expected"), [
+    ("node:belmark-arms", ["Belmark Arms Works", "State-owned company"]),  # the dataset's own type
+    ("node:roadmap", ["Defence Industry Roadmap", "announced, not signed"]),
+    ("node:arland-mod", ["Ministry", "also called: Arland Department of Defence"]),
+])
+def test_hover_labels_say_type_status_and_earlier_names(browser, ref, expected):
+    from test_browser import network_point_box
+
+    with serve(TWO_SERIES) as url:
+        page = open_page(browser)
+        page.goto(url)
+        page.wait_for_selector(EVENTS)
+        box = network_point_box(page, ref)
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_selector("#network-graph .hoverlayer .hovertext", timeout=5_000)
+        hover = page.locator("#network-graph .hoverlayer").text_content()
+        assert all(text in hover for text in expected), hover
+        page.context.close()
