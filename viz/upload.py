@@ -15,6 +15,7 @@ import base64
 import binascii
 import hashlib
 import io
+import lzma
 import os
 import tempfile
 import time
@@ -105,7 +106,7 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -
         if "CRC" in str(exc):
             raise _refuse(name, f"the zip is damaged (CRC check failed) in member {member.filename}") from None
         raise _refuse(name, f"the zip is damaged in member {member.filename}") from None
-    except (zlib.error, EOFError, ValueError):
+    except (zlib.error, lzma.LZMAError, EOFError, ValueError, OSError):  # bz2 says OSError("Invalid data stream")
         raise _refuse(name, f"the zip is damaged in member {member.filename}") from None
     except NotImplementedError:
         raise _refuse(name, f"member {member.filename} uses a compression method that is not supported; "
