@@ -139,7 +139,7 @@ def test_bad_v2_records_are_refused_with_their_reason(tmp_path):
     with pytest.raises(DatasetError) as caught:
         load_dataset(folder)
     text = str(caught.value)
-    assert "unknown series id 'no-such-series'" in text
+    assert "'no-such-series' is not a series id" in text
     assert "needs 'series:'" in text
     assert "status is 'signed' but no 'signed' date is given" in text
 
@@ -280,3 +280,23 @@ def test_organisation_types_filter_the_same_way_in_both_engines(two):
         assert set(shown) == {index.nodes[i] for i in masks.nodes.nonzero()[0]}
     ministries = visible_graph(graph, two, ViewState(actor_kinds=("type:ministry",)))
     assert set(ministries) == {"arland-mod", "belmark-mod"}
+
+
+def test_a_window_is_drawn_as_an_uncertain_moment_not_a_duration(tmp_path):
+    from viz.figures.timeline import timeline_figure
+
+    folder = tmp_path / "w"
+    shutil.copytree(TWO_SERIES, folder)
+    events = yaml.safe_load((folder / "events.yaml").read_text())
+    drill = next(e for e in events if e["id"] == "drill-2022")
+    drill["date"] = {"window": {"earliest": "2022-03-01", "latest": "2022-03-20"}, "precision": "day"}
+    (folder / "events.yaml").write_text(yaml.safe_dump(events, sort_keys=False))
+    dataset = load_dataset(folder)
+    [entry] = [e for e in timeline_entries(dataset) if e.event_id == "drill-2022"]
+    assert entry.window and entry.vague and entry.date_label == "between 1 Mar 2022 and 20 Mar 2022"
+    fig = timeline_figure([entry], lanes=lane_labels(dataset))
+    [marker] = [t for t in fig.data if t.mode == "markers+text"]
+    assert list(marker.marker.symbol) == ["circle-open"]  # open, in the middle of the window
+    assert str(marker.x[0]).startswith("2022-03-10")
+    [span] = [t for t in fig.data if t.mode == "lines"]
+    assert span.line.width == 10 and span.opacity == 0.25  # the faint span of a vague date, not a duration bar

@@ -32,6 +32,12 @@ class TimelineEntry:
     sources: tuple[str, ...]
     conflicts: int = 0  # how many source disagreements are recorded
     topics: tuple[str, ...] = ()
+    window: bool = False  # one moment somewhere between start and end, not a duration
+
+    @property
+    def vague(self) -> bool:
+        """Not known to the day as one day or one span: drawn open, in the middle of its period."""
+        return self.precision != "day" or self.window
 
 
 def ordinal(number: int) -> str:
@@ -84,6 +90,7 @@ def _entry(dataset: Dataset, event: Event, brief: bool = False) -> TimelineEntry
         sources=event.sources,
         conflicts=len(event.conflicts),
         topics=event.topics,
+        window=event.date.window is not None,
     )
 
 

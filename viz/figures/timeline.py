@@ -21,7 +21,8 @@ from viz.timeline import TimelineEntry
 
 PRECISION_LEGEND = (
     ("exact day", "circle", "Date known to the day"),
-    ("month or year only", "circle-open", "Date known only to the month or year; the bar spans that period"),
+    ("month or year only, or a window", "circle-open",
+     "Date known only to the month or year, or only as somewhere between two dates; the faint bar spans that period"),
     ("undated", "diamond-open", "No date in the sources; shown in the undated column"),
 )
 
@@ -62,7 +63,7 @@ def _date_range(entries: Sequence[TimelineEntry]) -> list[str] | None:
 def _marker_x(entry: TimelineEntry) -> dt.date:
     # A vague date sits in the middle of the period it could be in; an exact one on its first day.
     assert entry.start is not None and entry.end is not None
-    return entry.start if entry.precision == "day" else entry.start + (entry.end - entry.start) / 2
+    return entry.start + (entry.end - entry.start) / 2 if entry.vague else entry.start
 
 
 def _opacity(rows: Sequence[TimelineEntry], highlight: frozenset[str] | None) -> float | list[float]:
@@ -75,7 +76,7 @@ def _lane_traces(colour: str, lane: str, rows: list[TimelineEntry], sources: Map
     for vague in (False, True):
         span_x: list[dt.date | None] = []
         for e in rows:
-            if (e.precision != "day") == vague and e.end and e.end != e.start:
+            if e.vague == vague and e.end and e.end != e.start:
                 span_x += [e.start, e.end, None]
         if span_x:
             traces.append(go.Scatter(
@@ -96,7 +97,7 @@ def _lane_traces(colour: str, lane: str, rows: list[TimelineEntry], sources: Map
         textfont={"size": 12, "color": "#222"}, hovertext=[hover(e, sources) for e in rows], hoverinfo="text",
         marker={"size": 14, "color": colour, "line": {"width": 2, "color": colour},
                 **({"colorscale": [[0, GHOST], [1, colour]], "cmin": 0, "cmax": 1} if brief else {}),
-                "symbol": ["circle" if e.precision == "day" else "circle-open" for e in rows],
+                "symbol": ["circle-open" if e.vague else "circle" for e in rows],
                 "opacity": _opacity(rows, highlight)},
         xaxis="x", yaxis="y"))
     return traces
