@@ -80,8 +80,10 @@ def test_ftm_entities(exported):
     schemas = {e["schema"] for e in entities}
     assert {"Person", "PublicBody", "Company", "Organization", "Event", "Membership"} <= schemas
     assert all(e["properties"].get("sourceUrl") for e in entities if e["schema"] in ("Event", "Membership"))
-    member = next(e for e in entities if e["schema"] == "Membership" and e["properties"]["member"] == ["ajay-kumar"])
-    assert member["properties"]["organization"] == ["mod-india"] and member["properties"]["date"][0].startswith("2021")
+    member = next(e for e in entities if e["schema"] == "Membership"  # ids are <dataset>.<collection>.<id>
+                  and e["properties"]["member"] == ["india-israel.actor.ajay-kumar"])
+    assert member["properties"]["organization"] == ["india-israel.actor.mod-india"]
+    assert member["properties"]["date"][0].startswith("2021")
 
 
 def test_atomic_write_never_leaves_a_half_written_file(tmp_path, monkeypatch):

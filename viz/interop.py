@@ -1,5 +1,5 @@
 """Data export for other tools: GraphML, GEXF (dynamic), node-link JSON, CSV, TimelineJS
-and FollowTheMoney-style entities. Every format carries the sources of every fact.
+and FollowTheMoney entities (:mod:`viz.ftm`). Every format carries the sources of every fact and every v2 field.
 
 Writes are atomic: a temporary file in the target folder is renamed over the
 target, so a failure never leaves an existing file half-written.
@@ -13,14 +13,25 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import networkx as nx
 
-from viz.labels import event_lane, lane_label
+from viz.ftm import ftm_entities
+from viz.labels import event_kind_label, event_lane, lane_label
 from viz.load import Dataset
-from viz.model import partial_date_bounds
+from viz.model import Agreement, DateSpec, Place, partial_date_bounds
+from viz.record_text import (
+    ExportAttrs,
+    agreement_dates,
+    agreement_status_text,
+    date_text,
+    date_type,
+    mention_names,
+    participant_text,
+    series_text,
+)
 from viz.timeline import TimelineEntry
 from viz.urls import web_url_problem
 
@@ -53,16 +64,20 @@ def _source_urls(dataset: Dataset, ids: list[str] | tuple[str, ...]) -> list[str
 def flat_graph(graph: nx.MultiDiGraph, dataset: Dataset) -> nx.MultiDiGraph:
     """A copy whose attributes are all strings or numbers (GraphML and GEXF need that).
 
-    Lists are joined with " | "; source ids are expanded to their URLs.
+    Lists are joined with " | "; source ids are expanded to their URLs; the v2 facts the
+    graph does not carry are added (:class:`~viz.record_text.ExportAttrs`).
     """
     flat = nx.MultiDiGraph(name=dataset.meta.title)
+    extra = ExportAttrs(dataset)
     for node, attrs in graph.nodes(data=True):
         values = {k: " | ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
                   for k, v in attrs.items() if k != "sources"}
+        values.update(extra.node(node, attrs))
         values["source_urls"] = " | ".join(_source_urls(dataset, attrs.get("sources", [])))
         flat.add_node(node, **values)
     for u, v, key, attrs in graph.edges(keys=True, data=True):
         values = {k: ("" if val is None else val) for k, val in attrs.items() if k != "sources"}
+        values.update(extra.edge(u, attrs))
         values["source_ids"] = " | ".join(attrs.get("sources", []))
         values["source_urls"] = " | ".join(_source_urls(dataset, attrs.get("sources", [])))
         flat.add_edge(u, v, key=key, **values)
@@ -102,8 +117,16 @@ def _full_date(text: str, last: bool) -> str:
     return (final if last else first).isoformat()
 
 
-def node_link_json(graph: nx.MultiDiGraph) -> str:
-    return json.dumps(nx.node_link_data(graph, edges="edges"), indent=1, ensure_ascii=False, default=str)
+def node_link_json(graph: nx.MultiDiGraph, dataset: Dataset | None = None) -> str:
+    """networkx node-link JSON; with ``dataset``, nodes and edges get the v2 facts the graph does not carry."""
+    data = nx.node_link_data(graph, edges="edges")
+    if dataset is not None:
+        extra = ExportAttrs(dataset)
+        for node in data["nodes"]:  # node_link_data made fresh dicts: updating them leaves the graph alone
+            node.update(extra.node(node["id"], node))
+        for edge in data["edges"]:
+            edge.update(extra.edge(edge["source"], edge))
+    return json.dumps(data, indent=1, ensure_ascii=False, default=str)
 
 
 #: a spreadsheet reads a cell starting with one of these as a formula (CSV injection)
@@ -138,24 +161,34 @@ def csv_files(graph: nx.MultiDiGraph, dataset: Dataset, events: list[TimelineEnt
     event_rows = []
     for entry in events:
         event = dataset.event_by_id[entry.event_id]
+        series = dataset.series_by_id.get(event.series or "")
+        place = event.place or Place()
         event_rows.append({
-            "id": event.id, "title": event.title, "kind": event.kind.value, "series": event.series or "",
-            "session": event.session if event.session is not None else "",
-            "session_inferred": event.session_inferred, "start": event.date.first or "",
-            "end": event.date.last or "", "date_type": "window" if event.date.window else "duration"
-            if event.date.end else "point" if event.date.first else "", "edtf": event.date.edtf() or "",
-            "precision": event.date.precision.value, "date_basis": event.date.basis or "",
-            "date_note": event.date.note or "",
-            "place": entry.place or "", "participants": " | ".join(entry.participants),
-            "mentions": " | ".join(dataset.actor_by_id[m].name for m in event.mentions),
+            "id": event.id, "title": event.title, "kind": event.kind.value,
+            "kind_label": event_kind_label(dataset, event),
+            "series": event.series or "", "session": event.session if event.session is not None else "",
+            "session_inferred": event.session_inferred, "series_name": series.name if series else "",
+            "series_short_name": series.short_name if series else "", "start": event.date.first or "",
+            "end": event.date.last or "", "date_type": date_type(event.date), "edtf": event.date.edtf() or "",
+            "precision": event.date.precision.value, "date_label": event.date.label(),
+            "date_basis": event.date.basis or "", "date_note": event.date.note or "",
+            "place": entry.place or "", "venue": place.venue or "", "city": place.city or "",
+            "country": place.country or "",
+            "participants": " | ".join(participant_text(dataset, event, p) for p in event.participants),
+            "sides": " | ".join(dict.fromkeys(dataset.actor_by_id[p.side].name for p in event.participants if p.side)),
+            "mentions": " | ".join(mention_names(dataset, event)),
+            "outcomes": " | ".join(f"{a.name}: {agreement_status_text(a)}"
+                                   for a in map(dataset.agreement_by_id.get, event.outcomes) if a),
             "confidence": event.confidence.value if event.confidence else "",
             "summary": event.summary or "", "source_urls": " | ".join(_source_urls(dataset, event.sources)),
             "conflicts": " | ".join(c.note for c in event.conflicts),
         })
-    node_columns = ["id", "label", "node_type", "kind", "type", "agreement_kind", "status", "country", "aliases",
-                    "roles", "source_urls"]
-    edge_columns = ["source", "target", "key", "relation", "title", "context", "event", "agreement", "status", "date",
-                    "end", "date_type", "edtf", "precision", "date_label", "source_ids", "source_urls"]
+    node_columns = ["id", "label", "node_type", "kind", "type", "type_label", "agreement_kind", "status",
+                    "status_label", "status_dates", "status_date_notes", "country", "aliases", "other_names", "roles",
+                    "source_urls"]
+    edge_columns = ["source", "target", "key", "relation", "title", "context", "event", "series", "side", "agreement",
+                    "status", "date", "end", "date_type", "edtf", "precision", "date_label", "date_basis", "date_note",
+                    "source_ids", "source_urls"]
     event_columns = list(event_rows[0]) if event_rows else ["id"]
     return {"nodes.csv": _csv(nodes, node_columns), "edges.csv": _csv(edges, edge_columns),
             "events.csv": _csv(event_rows, event_columns)}
@@ -178,76 +211,71 @@ def _source_links(dataset: Dataset, ids: tuple[str, ...]) -> str:
                    for s in sources if s.url and web_url_problem(s.url) is None)
 
 
-def timelinejs(dataset: Dataset, events: list[TimelineEntry]) -> dict:
+def _slide(unique_id: str, date: DateSpec, headline: str, paragraphs: list[str], sources: tuple[str, ...],
+           group: str, dataset: Dataset) -> dict:
+    """One TimelineJS slide: the first paragraph (the summary), its sources, then the other paragraphs.
+
+    Every text is HTML-escaped; empty paragraphs are left out.
+    """
+    first, *rest = [f"<p>{_html(p)}</p>" if p else "" for p in paragraphs]
+    text = f"{first}<ul>{_source_links(dataset, sources)}</ul>{''.join(rest)}"
+    slide = {"unique_id": unique_id, "start_date": _timelinejs_date(date.first or ""),
+             "text": {"headline": _html(headline), "text": text},
+             "group": _html(group)}
+    if date.end:  # a duration; a window is one moment, so it gets no end but says so
+        slide["end_date"] = _timelinejs_date(date.end)
+    if date.precision.value != "day" or date.window:
+        slide["display_date"] = f"{date.label()} (precision: {date.precision.value})"
+    return slide
+
+
+def _event_paragraphs(dataset: Dataset, entry: TimelineEntry) -> list[str]:
+    event = dataset.event_by_id[entry.event_id]
+    outcomes = [f"{a.name}: {agreement_status_text(a)}" for a in map(dataset.agreement_by_id.get, event.outcomes) if a]
+    return [event.summary or "", series_text(dataset, event), f"Where: {entry.place}" if entry.place else "",
+            f"Date: {date_text(event.date)}",
+            "Participants: " + "; ".join(participant_text(dataset, event, p) for p in event.participants)
+            if event.participants else "",
+            "Also mentioned (not taking part): " + "; ".join(mention_names(dataset, event)) if event.mentions else "",
+            "Outcomes: " + "; ".join(outcomes) if outcomes else ""]
+
+
+def timelinejs(dataset: Dataset, events: list[TimelineEntry], agreements: Iterable[Agreement] | None = None) -> dict:
     """TimelineJS3 JSON: ``start_date``, ``text``, ``group``, and ``display_date`` for imprecise dates.
 
+    One slide per event, and one per dated status of each agreement (``agreements``, by
+    default all of the dataset's) in an "Agreements" group: an announcement is a moment too.
     TimelineJS renders headlines and texts as HTML, so all dataset text is HTML-escaped and
-    only http(s) source URLs become links. Undated events cannot go on a TimelineJS
-    timeline; they are named in the title slide instead.
+    only http(s) source URLs become links. Undated events and agreements cannot go on a
+    TimelineJS timeline; they are named in the title slide instead.
     """
     slides, undated = [], []
     for entry in events:
         event = dataset.event_by_id[entry.event_id]
         if event.date.first is None:
-            undated.append(_html(event.title))
+            undated.append(event.title)
             continue
-        slide = {
-            "unique_id": event.id,
-            "start_date": _timelinejs_date(event.date.first),
-            "text": {"headline": _html(event.title),
-                     "text": f"<p>{_html(event.summary or '')}</p><ul>{_source_links(dataset, event.sources)}</ul>"},
-            "group": _html(lane_label(dataset, event_lane(event))),
-        }
-        if event.date.end:  # a duration; a window is one moment, so it gets no end but says so
-            slide["end_date"] = _timelinejs_date(event.date.end)
-        if event.date.precision.value != "day" or event.date.window:
-            slide["display_date"] = f"{event.date.label()} (precision: {event.date.precision.value})"
-        slides.append(slide)
-    note = f" Undated, not shown: {'; '.join(undated)}." if undated else ""
+        slides.append(_slide(event.id, event.date, event.title, _event_paragraphs(dataset, entry), event.sources,
+                             lane_label(dataset, event_lane(event)), dataset))
+    for agreement in dataset.agreements if agreements is None else agreements:
+        dated = agreement_dates(agreement)
+        if not dated:
+            undated.append(agreement.name)
+        parties = "; ".join(dataset.actor_by_id[p].name for p in agreement.parties)
+        for status, date in dated.items():
+            words = status.replace("_", " ")
+            slides.append(_slide(f"{agreement.id}:{status}", date, f"{agreement.name}: {words}", [
+                agreement.summary or "", f"{agreement.kind}, {agreement_status_text(agreement)}",
+                f"Parties: {parties}" if parties else "", f"{words.capitalize()}: {date_text(date)}"],
+                agreement.sources, "Agreements", dataset))
+    note = f" Undated, not shown: {'; '.join(map(_html, undated))}." if undated else ""
     return {"title": {"text": {"headline": _html(dataset.meta.title),
                                "text": _html(dataset.meta.description or "") + note}},
             "events": slides}
 
 
-_FTM_SCHEMA = {"person": "Person", "government_body": "PublicBody", "armed_force": "PublicBody",
-               "company": "Company", "country": "Organization", "group": "Organization"}
-
-
-def ftm_entities(graph: nx.MultiDiGraph, dataset: Dataset, events: list[TimelineEntry]) -> list[dict]:
-    """FollowTheMoney-style entities: actors, events (Event) and dated roles (Membership)."""
-    shown = set(graph.nodes)
-    entities = []
-    for actor in dataset.actors:
-        if actor.id not in shown:
-            continue
-        props: dict[str, list[str]] = {"name": [actor.name], "alias": list(actor.aliases),
-                                       "sourceUrl": _source_urls(dataset, actor.sources)}
-        if actor.country:
-            props["country"] = [dataset.actor_by_id[actor.country].name]
-        if actor.description:
-            props["description"] = [actor.description]
-        entities.append({"id": actor.id, "schema": _FTM_SCHEMA[actor.kind.value], "properties": props})
-        for index, role in enumerate(actor.roles):
-            if role.organisation and role.organisation in shown and not role.former:
-                entities.append({"id": f"{actor.id}-role-{index}", "schema": "Membership", "properties": {
-                    "member": [actor.id], "organization": [role.organisation], "role": [role.title],
-                    "date": [role.as_of], "sourceUrl": _source_urls(dataset, role.sources)}})
-    for entry in events:
-        event = dataset.event_by_id[entry.event_id]
-        props = {"name": [event.title], "summary": [event.summary or ""],
-                 "involved": sorted(entry.actor_ids & shown), "sourceUrl": _source_urls(dataset, event.sources)}
-        if event.date.first:
-            props["startDate"] = [event.date.first]
-            props["endDate"] = [event.date.last or event.date.first]
-        if entry.place:
-            props["location"] = [entry.place]
-        entities.append({"id": event.id, "schema": "Event", "properties": props})
-        for mentioned in event.mentions:  # named in the record, not taking part (FtM's Mention)
-            if mentioned in shown:
-                entities.append({"id": f"{event.id}-mention-{mentioned}", "schema": "Mention", "properties": {
-                    "name": [dataset.actor_by_id[mentioned].name], "resolved": [mentioned], "document": [event.id],
-                    "sourceUrl": _source_urls(dataset, event.sources)}})
-    return entities
+def _agreements_in(graph: nx.MultiDiGraph, dataset: Dataset) -> list[Agreement]:
+    return [a for a in dataset.agreements if a.id in graph]
 
 
 def export_graph(fmt: str, out: str | Path, graph: nx.MultiDiGraph, dataset: Dataset,
@@ -257,8 +285,9 @@ def export_graph(fmt: str, out: str | Path, graph: nx.MultiDiGraph, dataset: Dat
     writers: dict[str, Callable[[], bytes | str]] = {
         "graphml": lambda: graphml_bytes(graph, dataset),
         "gexf": lambda: gexf_bytes(graph, dataset),
-        "json": lambda: node_link_json(graph),
-        "timelinejs": lambda: json.dumps(timelinejs(dataset, events), indent=1, ensure_ascii=False),
+        "json": lambda: node_link_json(graph, dataset),
+        "timelinejs": lambda: json.dumps(timelinejs(dataset, events, _agreements_in(graph, dataset)), indent=1,
+                                         ensure_ascii=False),
         "ftm": lambda: "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in ftm_entities(graph, dataset, events)),
     }
     if fmt == "csv":
