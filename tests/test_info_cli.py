@@ -45,7 +45,7 @@ def test_cli_validate_broken_copy_exits_2_without_traceback(data_copy):
     result = run_viz("validate", data_copy)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "jwg-17: participants[1].actor: unknown actor id 'amir-barm'" in result.stderr
+    assert "jwg-17: participants[1].actor: 'amir-barm' is not an actor id; did you mean `amir-baram`?" in result.stderr
     assert f"{path}:" in result.stderr
 
 
@@ -66,7 +66,7 @@ def test_cli_serve_refuses_a_broken_dataset_before_starting(data_copy):
     (data_copy / "dataset.yaml").write_text("schema_version: 3\nid: x\ntitle: X\n")
     result = run_viz("serve", "--data", data_copy, "--port", "1")
     assert result.returncode == 2
-    assert "dataset.yaml:1: dataset: schema_version: Input should be 2" in result.stderr
+    assert "dataset.yaml:1: dataset: schema_version: 3 is not allowed here; write 2" in result.stderr
     assert "Traceback" not in result.stderr and "serving" not in result.stdout
 
 

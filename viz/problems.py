@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 #: problems listed per file and per dataset; beyond these they are only counted, so that junk
@@ -13,19 +13,38 @@ MAX_PER_FILE = 100
 MAX_PER_DATASET = 500
 
 
+#: places (line and record) a grouped problem names before it says "+N more"
+SHOWN_PLACES = 3
+
+
 @dataclasses.dataclass(frozen=True)
 class Problem:
-    """One validation problem, located as precisely as the input allows."""
+    """One validation problem, located as precisely as the input allows.
+
+    A problem found in several records (the same message for the same field of the same file)
+    is one Problem: ``count`` says how many times it was found, ``also`` holds the (line, record)
+    of the next few places after the first.
+    """
 
     file: str
     line: int | None
     record: str
     field: str
     message: str
+    count: int = 1
+    also: tuple[tuple[int | None, str], ...] = ()
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.record}: {self.field}: {self.message}"
+        places = [(self.line, self.record), *self.also]
+        more = self.count - len(places)
+        lines = ", ".join(dict.fromkeys(str(line) for line, _ in places if line))
+        where = f"{self.file}:{lines}" if lines else self.file
+        records = ", ".join(dict.fromkeys(record for _, record in places))
+        if more > 0:
+            where += f" (+{more:,} more)"
+            records += " …"
+        tally = f" ({self.count:,} records)" if self.count > 1 else ""
+        return f"{where}: {records}: {self.field}: {self.message}{tally}"
 
 
 def field_name(loc: Iterable) -> str:
@@ -58,13 +77,14 @@ class DatasetError(Exception):
     """Raised when a dataset folder is invalid.
 
     ``problems`` lists the first problems found (at most :data:`MAX_PER_FILE` per file and
-    :data:`MAX_PER_DATASET` in all); ``omitted`` counts the ones beyond that.
+    :data:`MAX_PER_DATASET` in all), a repeated one grouped into one Problem with its ``count``;
+    ``omitted`` counts the ones beyond that.
     """
 
     def __init__(self, problems: list[Problem], omitted: int = 0):
         self.problems = problems
         self.omitted = omitted
-        total = len(problems) + omitted
+        total = self.count
         lines = [f"invalid dataset ({total:,} problem{'s' if total != 1 else ''}):", *map(str, problems)]
         if omitted:
             lines.append(f"… and {omitted:,} more problem{'s' if omitted != 1 else ''} "
@@ -73,8 +93,22 @@ class DatasetError(Exception):
 
     @property
     def count(self) -> int:
-        """How many problems were found, listed or not."""
-        return len(self.problems) + self.omitted
+        """How many problems were found, listed or not (a grouped problem counts each time it was found)."""
+        return sum(p.count for p in self.problems) + self.omitted
+
+    def not_shown(self, lines: int) -> int:
+        """How many problems a list of the first ``lines`` problems leaves out."""
+        return self.count - sum(p.count for p in self.problems[:lines])
+
+
+@dataclasses.dataclass
+class _Group:
+    """The problems of one (file, field, message): the first, where the next few are, how many."""
+
+    first: Problem
+    places: list[tuple[int | None, str]]
+    count: int
+    hint: Hashable | None
 
 
 class ProblemLog:
@@ -82,24 +116,44 @@ class ProblemLog:
 
     Readers and the loader ``append`` to it as to a list; where building a problem costs
     something (pydantic's error details), they ask :meth:`full` first and :meth:`omit` instead.
+    A problem with the same file, field and message as one already kept joins it (one line
+    with a count), so a mistake repeated in a thousand records takes one line and one slot.
     """
 
     def __init__(self, per_file: int = MAX_PER_FILE, per_dataset: int = MAX_PER_DATASET):
         self.per_file, self.per_dataset = per_file, per_dataset
-        self.kept: list[Problem] = []
+        self._groups: dict[tuple[str, str, str], _Group] = {}
         self.omitted = 0
         self._by_file: Counter[str] = Counter()
 
     def full(self, file: str) -> bool:
-        """True when a further problem in ``file`` would only be counted."""
-        return len(self.kept) >= self.per_dataset or self._by_file[file] >= self.per_file
+        """True when a further, different problem in ``file`` would only be counted."""
+        return len(self._groups) >= self.per_dataset or self._by_file[file] >= self.per_file
 
-    def append(self, problem: Problem) -> None:
-        if self.full(problem.file):
+    def append(self, problem: Problem, hint: Hashable | None = None) -> None:
+        """Keep ``problem`` (or count it past the cap). ``hint`` is passed to :meth:`add_hints` later."""
+        key = (problem.file, problem.field, problem.message)
+        group = self._groups.get(key)
+        if group is not None:
+            group.count += 1
+            if len(group.places) < SHOWN_PLACES:
+                group.places.append((problem.line, problem.record))
+        elif self.full(problem.file):
             self.omitted += 1
         else:
-            self.kept.append(problem)
+            self._groups[key] = _Group(problem, [(problem.line, problem.record)], 1, hint)
             self._by_file[problem.file] += 1
+
+    def count_again(self, file: str, field: str, message: str) -> bool:
+        """Count a problem already kept with its first few places, and say so; False if it must be appended.
+
+        The quick way for a mistake repeated a million times: no Problem is built for it.
+        """
+        group = self._groups.get((file, field, message))
+        if group is None or len(group.places) < SHOWN_PLACES:
+            return False
+        group.count += 1
+        return True
 
     def extend(self, problems: Iterable[Problem]) -> None:
         for problem in problems:
@@ -109,8 +163,24 @@ class ProblemLog:
         """Count ``count`` problems that are past the cap without building them."""
         self.omitted += count
 
+    def add_hints(self, hint_text: Callable[[Hashable], str]) -> None:
+        """Append ``hint_text(hint)`` to the message of each kept problem given a hint.
+
+        Hints cost something to work out (close matches over a whole collection), so they are
+        worked out once per listed line, after all problems are in.
+        """
+        for group in self._groups.values():
+            if group.hint is not None:
+                group.first = dataclasses.replace(group.first, message=group.first.message + hint_text(group.hint))
+                group.hint = None
+
+    @property
+    def kept(self) -> list[Problem]:
+        """The listed problems, in the order first found, each with its count."""
+        return [dataclasses.replace(g.first, count=g.count, also=tuple(g.places[1:])) for g in self._groups.values()]
+
     def __len__(self) -> int:
-        return len(self.kept) + self.omitted
+        return sum(g.count for g in self._groups.values()) + self.omitted
 
     def error(self) -> DatasetError:
         return DatasetError(self.kept, self.omitted)

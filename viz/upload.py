@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import io
 import lzma
@@ -154,7 +155,7 @@ def _without_paths(problem: Problem, staging: Path) -> Problem:
     def clean(text: str) -> str:
         return text.replace(f"{staging}{os.sep}", "").replace(str(staging), "upload")
 
-    return Problem(clean(problem.file), problem.line, problem.record, problem.field, clean(problem.message))
+    return dataclasses.replace(problem, file=clean(problem.file), message=clean(problem.message))
 
 
 def store_upload(files: dict[str, bytes], store: FolderStore) -> str:
