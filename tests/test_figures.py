@@ -66,7 +66,8 @@ def test_timeline_lanes_and_session_labels(small):
     assert set(markers) == {"JWG sessions", "Visit", "Meeting"}
     assert list(markers["JWG sessions"].text) == ["17th"]
     assert list(markers["JWG sessions"].customdata) == ["event:jwg-17"]
-    assert {t.name for t in fig.data if t.showlegend is not False} == {"exact day", "month or year only, or a window", "undated"}
+    assert {t.name for t in fig.data if t.showlegend is not False} == {
+        "exact day", "month or year only, or a window", "undated"}
     assert list(fig.layout.yaxis.categoryarray)[-1] == "JWG sessions"
 
 
