@@ -110,3 +110,16 @@ def test_hover_labels_say_type_status_and_earlier_names(browser, ref, expected):
         hover = page.locator("#network-graph .hoverlayer").text_content()
         assert all(text in hover for text in expected), hover
         page.context.close()
+
+
+def test_a_renamed_body_is_found_by_its_earlier_name(browser):
+    with serve(TWO_SERIES) as url:
+        page = open_page(browser)
+        page.goto(url)
+        page.wait_for_selector(EVENTS)
+        page.click("#org-filter")
+        page.fill(".dash-dropdown-search", "Department of Defence")
+        option = page.locator(".dash-dropdown-option").first
+        option.wait_for(timeout=5_000)
+        assert "Arland Ministry of Defence" in option.inner_text() and "ministry" in option.inner_text()
+        page.context.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from viz.labels import actor_type_label
 from viz.load import Dataset
 from viz.model import Actor, ActorKind
 
@@ -15,12 +16,14 @@ from viz.model import Actor, ActorKind
 SEARCH_LIMIT = 50
 
 
-def _label(actor: Actor, *, with_kind: bool, with_aliases: bool) -> str:
+def _label(dataset: Dataset, actor: Actor, *, with_kind: bool, with_aliases: bool) -> str:
     label = actor.name
     if with_aliases and actor.aliases:
         label += f" ({', '.join(actor.aliases)})"
+    if actor.names:  # a renamed body is found, and recognised, by its other names too
+        label += f" (also {'; '.join(n.name for n in actor.names)})"
     if with_kind:
-        label += f" ({actor.kind.value.replace('_', ' ')})"
+        label += f" ({actor_type_label(dataset, actor).lower()})"
     return label
 
 
@@ -44,11 +47,11 @@ def actor_options(dataset: Dataset, *, organisations: bool = False, style: str =
     matches = [a for a in pool if a.id in chosen]
     found = 0
     for actor in pool:
-        if actor.id in chosen or (needle and not any(needle in text.lower() for text in (actor.name, *actor.aliases))):
+        if actor.id in chosen or (needle and not any(needle in text.lower() for text in actor.all_names())):
             continue
         if limit is not None and found >= limit:
             break
         matches.append(actor)
         found += 1
-    return [{"label": _label(a, with_kind=style == "kind", with_aliases=style == "aliases"), "value": a.id}
-            for a in matches]
+    return [{"label": _label(dataset, a, with_kind=style == "kind", with_aliases=style == "aliases"),
+             "value": a.id, "search": " ".join(a.all_names())} for a in matches]
