@@ -212,8 +212,11 @@ def test_shortest_path_is_drawn_with_its_events(page, context):
     pick(page, "path-to", "Ajay Kumar")
     page.wait_for_function("() => document.querySelector('#analysis').innerText.includes('Shortest paths')",
                            polling=100, timeout=10_000)
-    names = page.evaluate("document.querySelector('#network-graph .js-plotly-plot').data.map(t => t.name)")
-    assert "shortest path" in names
+    # the analysis panel and the network are separate callbacks: wait for the drawn path, not the panel alone
+    page.wait_for_function("""() => document.querySelector('#network-graph .js-plotly-plot').data
+                               .some(t => t.name === 'shortest path')""", polling=100, timeout=10_000)
+    drawn = page.eval_on_selector_all("#network-graph .legendtext", "els => els.map(e => e.textContent)")
+    assert "shortest path" in drawn  # in the drawn legend, not only in the figure data
     analysis = page.inner_text("#analysis")
     assert "Rafael Advanced Defense Systems →" in analysis and "Brokers" in analysis
     assert page.locator("#analysis .viz-paths a").count() > 0  # every hop cites its sources
