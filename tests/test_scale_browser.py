@@ -1,5 +1,5 @@
-"""50k actors / 200k relations in real headless Chromium: the view draws, filters
-arrive as small patches (not whole figures), and clicks still select.
+"""50k actors / 200k relations in real headless Chromium: the view draws its communities,
+zooming in draws the nodes, filters arrive as small patches (not whole figures), and clicks still select.
 
 Times and sizes are recorded in test-output/scale-50k.json, not asserted.
 """
@@ -10,6 +10,7 @@ import time
 import pytest
 from conftest import RECORD_DRAWS, open_page, page_problems, serve
 from test_browser import choose_organisation, wait_for_details
+from test_csp_browser import MIN_DRAWN_SHARE, drawn_share
 
 from viz.graph import build_graph
 from viz.load import load_dataset
@@ -18,6 +19,17 @@ from viz.synth import write_synth
 pytestmark = pytest.mark.browser
 
 ACTORS, EVENTS = 50_000, 19_000
+
+#: markers drawn: individual nodes (the per-kind traces) and communities, and the WebGL canvases
+DRAWN_MARKERS = """() => { const gd = document.querySelector('#network-graph .js-plotly-plot');
+  const count = (pick) => gd._fullData.filter(t => t.visible === true && t.mode === 'markers' && pick(t))
+    .reduce((n, t) => n + Array.from(t.x || []).filter(Number.isFinite).length, 0);  // (placed points)
+  const overlays = ['actors shown', 'selected'];
+  const communities = gd._fullData.find(t => t.name.startsWith('communities'));
+  return {nodes: count(t => !t.name.startsWith('communities') && !overlays.includes(t.name)),  // the base's
+          shown: count(t => t.name === 'actors shown'),
+          communities: communities.visible === true && communities.marker.color !== '#dcdcdc' ? communities._length : 0,
+          gl: gd.querySelectorAll('canvas').length}; }"""
 
 SHOWN_NODES = """() => { const gd = document.querySelector('#network-graph .js-plotly-plot');
   const t = gd._fullData.find(t => t.name === 'actors shown'); return t ? t._length || 0 : 0; }"""
@@ -46,18 +58,29 @@ def test_50k_view_draws_filters_by_patch_and_selects(browser, big_app, output_di
     page.goto(url, timeout=120_000)
     page.wait_for_function("() => window.__draws.some(d => d[0] === 'network-graph')", polling=200, timeout=180_000)
     first_draw = page.evaluate("window.__draws.find(d => d[0] === 'network-graph')[1]")
-    drawn = page.evaluate("""() => { const gd = document.querySelector('#network-graph .js-plotly-plot');
-        const count = (kind) => gd._fullData.filter(t => t.mode === kind).reduce((n, t) => n + (t._length || 0), 0);
-        return {traces: gd.data.length, markers: count('markers'), gl: gd.querySelectorAll('canvas').length}; }""")
-    # every actor and agreement is a marker, drawn with WebGL
     graph = build_graph(load_dataset(data))
-    assert drawn["markers"] == graph.number_of_nodes() and drawn["gl"] > 0
+    # too dense to read node by node: the communities are drawn (sized markers), with WebGL
+    drawn = page.evaluate(DRAWN_MARKERS)
+    assert 1 < drawn["communities"] < graph.number_of_nodes() / 20 and drawn["nodes"] == 0 and drawn["gl"] > 0
     page.screenshot(path=output_dir / "scale-50k.png")
+    shot = output_dir / "scale-50k-webgl.png"
+    page.locator("#network-graph .js-plotly-plot").screenshot(
+        path=shot, style=".main-svg { visibility: hidden !important; }")  # only what WebGL drew
+    assert drawn_share(shot) >= MIN_DRAWN_SHARE, f"the communities' canvas is blank (see {shot})"
+
+    # zooming into a small region (around the largest community's hub) draws the nodes there
+    network_draws = "window.__draws.filter(d => d[0] === 'network-graph').length"
+    page.evaluate("""() => { const gd = document.querySelector('#network-graph .js-plotly-plot');
+        const hub = gd._fullData.find(t => t.name.startsWith('communities')); const x = hub.x[0], y = hub.y[0];
+        Plotly.relayout(gd, {'xaxis.range': [x - 0.01, x + 0.01], 'yaxis.range': [y - 0.01, y + 0.01]}); }""")
+    page.wait_for_function(f"() => ({SHOWN_NODES})() > 0", polling=100, timeout=120_000)
+    zoomed = page.evaluate(DRAWN_MARKERS)
+    assert zoomed["communities"] == 0  # the nodes, over faint communities
+    page.screenshot(path=output_dir / "scale-50k-zoomed.png")
 
     organisation = max((n for n, a in graph.nodes(data=True) if a["kind"] == "company"), key=graph.degree)
     name = graph.nodes[organisation]["label"]
     before = len(responses)
-    network_draws = "window.__draws.filter(d => d[0] === 'network-graph').length"
     draws = page.evaluate(network_draws)
     clicked = time.perf_counter()
     choose_organisation(page, name)

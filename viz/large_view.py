@@ -19,9 +19,11 @@ from viz.analysis_panel import LIVE_ANALYSIS_MAX_NODES, analysis_panel, too_larg
 from viz.analytics import shortest_paths
 from viz.details import details_for
 from viz.explore import actor_row, selection_highlight
-from viz.figures import timeline_figure
-from viz.figures.scale import apply_changes, as_patch, large_network_figure, network_changes
-from viz.figures.timeline_patch import TimelineMap, timeline_changes, timeline_map
+from viz.figures import network_figure, timeline_figure
+from viz.figures.aggregate import DETAIL_MAX_NODES, Communities, community_frame, find_communities
+from viz.figures.fallback import density_timeline_figure, drawable, events_counted, no_webgl_note, shown_degree
+from viz.figures.scale import apply_changes, as_patch, assign, large_network_figure, network_changes
+from viz.figures.timeline_patch import DETAIL_MAX_EVENTS, TimelineMap, add_density, timeline_changes, timeline_map
 from viz.graph_index import GraphIndex, Masks, index_graph, visible_masks
 from viz.labels import lane_labels
 from viz.state import ViewState
@@ -41,17 +43,26 @@ class LargeFigures:
     network: go.Figure
     timeline: go.Figure
     timeline_map: TimelineMap
+    communities: Communities | None = None  # above DETAIL_MAX_NODES nodes: the network's level of detail
 
 
 def build_large_figures(context) -> LargeFigures:
     """Index the graph and draw the base network and timeline (about a second at 50k actors)."""
     index = index_graph(context.graph, context.dataset, context.positions)
     title = context.dataset.meta.title
-    network = large_network_figure(index, title=f"{title}: network")
+    communities = find_communities(index) if len(index.nodes) > DETAIL_MAX_NODES else None
+    network = large_network_figure(index, title=f"{title}: network", communities=communities)
     timeline = timeline_figure(timeline_entries(context.dataset, brief=True), sources=context.sources, brief=True,
                                lanes=lane_labels(context.dataset),
                                title=f"{title}: timeline")
-    return LargeFigures(index, network, timeline, timeline_map(timeline, index))
+    tmap = timeline_map(timeline, index)
+    if len(index.events) > DETAIL_MAX_EVENTS:  # a timeline too dense to read marker by marker starts as densities
+        tmap = add_density(timeline, tmap, len(index.events))
+        everything = ViewState()
+        for path, value in timeline_changes(tmap, visible_masks(index, everything), None, everything,
+                                            title=timeline.layout.title.text).items():
+            assign(timeline, path, value)
+    return LargeFigures(index, network, timeline, tmap, communities)
 
 
 def highlight_masks(context, selected: str | None) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -78,8 +89,7 @@ def highlight_masks(context, selected: str | None) -> tuple[np.ndarray | None, n
 
 def _table(context, masks: Masks) -> list[dict]:
     index = context.large_figures.index
-    degree = np.bincount(np.concatenate([index.edge_u[masks.edges], index.edge_v[masks.edges]]),
-                         minlength=len(index.nodes))
+    degree = shown_degree(index, masks)
     events = np.asarray(index.event_actors[masks.events].sum(axis=0)).ravel()
     shown = np.flatnonzero(masks.nodes)
     rows = []
@@ -100,20 +110,60 @@ def shown_graph(context, masks: Masks) -> nx.MultiDiGraph:
     return shown
 
 
-def large_view_parts(context, state: ViewState, *, patch: bool) -> dict:
-    """The fields of a View for a large dataset; figures are Patches when ``patch``."""
+def _svg_figures(context, state: ViewState, masks: Masks, lit_nodes: np.ndarray | None,
+                 lit_events: np.ndarray | None, titles: tuple[str, str]) -> tuple[go.Figure, go.Figure, str]:
+    """Whole SVG network and timeline, and the note that says what they leave out, for a browser
+    without WebGL (see :mod:`viz.figures.fallback`)."""
+    index = context.large_figures.index
+    shown_nodes, shown_events = int(masks.nodes.sum()), int(masks.events.sum())
+    drawn = drawable(index, masks)
+    network = network_figure(
+        shown_graph(context, drawn), context.positions, sources=context.sources, title=titles[0],
+        highlight=None if lit_nodes is None else frozenset(index.nodes[i] for i in np.flatnonzero(lit_nodes)))
+    lanes = lane_labels(context.dataset)
+    counted = events_counted(masks)
+    if counted:
+        timeline = density_timeline_figure(index, masks, lanes, title=titles[1])
+    else:
+        ids = {index.events[i] for i in np.flatnonzero(masks.events)}
+        timeline = timeline_figure(
+            [e for e in timeline_entries(context.dataset, brief=True) if e.event_id in ids], sources=context.sources,
+            lanes=lanes, title=titles[1],
+            highlight=None if lit_events is None else frozenset(index.events[i] for i in np.flatnonzero(lit_events)))
+    note = no_webgl_note(shown_nodes, int(drawn.nodes.sum()), shown_events, counted,
+                         organisations_chosen=bool(state.orgs or state.focus))
+    return network, timeline, note
+
+
+def _common_parts(context, state: ViewState, masks: Masks) -> dict:
+    index = context.large_figures.index
+    summary = (f"{int(masks.nodes.sum())} of {len(index.nodes)} actors and agreements, {int(masks.events.sum())} of "
+               f"{len(index.events)} events (the table lists the {TABLE_MAX_ROWS} best connected)")
+    return {
+        "table": _table(context, masks),
+        "summary": summary,
+        "details": details_for(context.dataset, context.graph, state.selected),
+        "cited": lambda: _cited(context, masks),
+    }
+
+
+def large_view_parts(context, state: ViewState, *, patch: bool, webgl: bool = True) -> dict:
+    """The fields of a View for a large dataset; figures are Patches when ``patch``.
+
+    Without ``webgl`` (the browser has none) they are whole SVG figures, and ``note`` says how they are simplified.
+    """
     figures = context.large_figures
     index = figures.index
     masks = visible_masks(index, state)
     lit_nodes, lit_events = highlight_masks(context, state.selected)
-    title = context.dataset.meta.title
-    scope = state.describe(context.names)
-    scope = f" — {scope}" if scope else ""
-    network = network_changes(index, masks if state.has_filters else None, lit_nodes, title=f"{title}: network{scope}")
+    title, scope = _title_and_scope(context, state)
+    if not webgl:  # the page's WebGL base figures cannot be drawn: patches of them are of no use
+        network, timeline, note = _svg_figures(context, state, masks, lit_nodes, lit_events,
+                                               (f"{title}: network{scope}", f"{title}: timeline{scope}"))
+        return {"network": network, "timeline": timeline, "note": note, **_common_parts(context, state, masks)}
+    network = network_changes(index, masks if state.has_filters else None, lit_nodes, title=f"{title}: network{scope}",
+                              communities=figures.communities, centres=_centres(index, state))
     timeline = timeline_changes(figures.timeline_map, masks, lit_events, state, title=f"{title}: timeline{scope}")
-    shown_count = int(masks.nodes.sum())
-    summary = (f"{shown_count} of {len(index.nodes)} actors and agreements, {int(masks.events.sum())} of "
-               f"{len(index.events)} events (the table lists the {TABLE_MAX_ROWS} best connected)")
     plain = not (state.has_filters or state.selected)  # the base figures as they are
 
     def finished(base: go.Figure, changes: dict):
@@ -122,11 +172,57 @@ def large_view_parts(context, state: ViewState, *, patch: bool) -> dict:
     return {
         "network": finished(figures.network, network),
         "timeline": finished(figures.timeline, timeline),
-        "table": _table(context, masks),
-        "summary": summary,
-        "details": details_for(context.dataset, context.graph, state.selected),
-        "cited": lambda: _cited(context, masks),
+        "note": None,
+        **_common_parts(context, state, masks),
     }
+
+
+def viewport_of(relayout: dict | None) -> tuple | bool | None:
+    """The x and y ranges a network ``relayoutData`` zoomed or panned to; None when it reset the
+    zoom (autorange: back to the view's frame); False when it moved no axis (e.g. an autosize)."""
+    relayout = relayout or {}
+    if relayout.get("xaxis.autorange") or relayout.get("yaxis.autorange"):
+        return None
+    ranges = []
+    for axis in ("xaxis", "yaxis"):
+        pair = relayout.get(f"{axis}.range") or [relayout.get(f"{axis}.range[0]"), relayout.get(f"{axis}.range[1]")]
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, int | float) for v in pair)):
+            return False
+        ranges.append(sorted(float(v) for v in pair))
+    return tuple(ranges)
+
+
+def _title_and_scope(context, state: ViewState) -> tuple[str, str]:
+    """The dataset's title and " — <what the state shows>" (empty for everything), for chart titles."""
+    scope = state.describe(context.names)
+    return context.dataset.meta.title, f" — {scope}" if scope else ""
+
+
+def _centres(index: GraphIndex, state: ViewState) -> list[int]:
+    return [index.node_index[n] for n in (*state.orgs, *state.focus) if n in index.node_index]
+
+
+def viewport_patch(context, state: ViewState, viewport: tuple | None, community: int | None = None):
+    """The network's level of detail for what the user zoomed to (``viewport``: x and y ranges,
+    None: the view's own frame), or zoomed to a clicked ``community``; None when the dataset is
+    drawn node by node anyway. The ranges are left as the user set them, unless a community was clicked."""
+    figures = context.large_figures
+    if figures.communities is None:
+        return None
+    index = figures.index
+    masks = visible_masks(index, state)
+    lit_nodes, _ = highlight_masks(context, state.selected)
+    if community is not None and 0 <= community < figures.communities.count:
+        frame = community_frame(index, figures.communities, community)
+        viewport = ([float(frame[:, 0].min()), float(frame[:, 0].max())],
+                    [float(frame[:, 1].min()), float(frame[:, 1].max())])
+    title, scope = _title_and_scope(context, state)
+    changes = network_changes(index, masks if state.has_filters else None, lit_nodes,
+                              title=f"{title}: network{scope}", communities=figures.communities,
+                              centres=_centres(index, state), viewport=viewport)
+    if community is not None and viewport is not None:
+        changes[("layout", "xaxis", "range")], changes[("layout", "yaxis", "range")] = viewport
+    return as_patch(changes)
 
 
 def large_analysis(context, state: ViewState):

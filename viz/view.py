@@ -78,6 +78,7 @@ class View:
     details: html.Div
     query: str
     cited: Callable[[], tuple[str, ...]]
+    note: str | None = None  # a large dataset drawn without WebGL: how its figures are simplified
 
     @cached_property
     def sources_cited(self) -> tuple[str, ...]:
@@ -118,18 +119,20 @@ def _name_of_the_time(dataset, shown, state: ViewState) -> None:
             shown.nodes[actor.id]["label"] = actor.name_at(when.isoformat())
 
 
-def build_view(context: ViewContext, state: ViewState | None = None, *, patch: bool = False) -> View:
+def build_view(context: ViewContext, state: ViewState | None = None, *, patch: bool = False,
+               webgl: bool = True) -> View:
     """Everything the page shows for ``state``: both charts, the table, the details and the URL.
 
     With ``patch`` a large dataset's figures come as ``dash.Patch`` objects
-    (small datasets always get whole figures).
+    (small datasets always get whole figures). Without ``webgl`` (the browser has none) a large
+    dataset's figures are whole SVG figures, and ``note`` says how they are simplified.
     """
     state = state or ViewState()
     if context.large:
-        parts = large_view_parts(context, state, patch=patch)
+        parts = large_view_parts(context, state, patch=patch, webgl=webgl)
         return View(network=parts["network"], timeline=parts["timeline"], table=parts["table"],
                     summary=parts["summary"], details=parts["details"], query=state_to_query(state),
-                    cited=parts["cited"])
+                    cited=parts["cited"], note=parts["note"])
     shown = visible_graph(context.graph, context.dataset, state)
     _name_of_the_time(context.dataset, shown, state)
     events = visible_events(context.dataset, state)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qs
 
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update, set_props
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, no_update, set_props
 
 from viz.app.layout import dataset_gone_page, page_layout, upload_errors
 from viz.explore import visible_events, visible_graph
 from viz.figures.scale import clicked_node
 from viz.interop import export_bytes
 from viz.labels import SERIES_LANE_PREFIX
+from viz.large_view import viewport_of, viewport_patch
 from viz.load import DatasetError
 from viz.options import SEARCH_LIMIT, actor_options
 from viz.report import render_view_report
@@ -123,6 +124,8 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
             return f"node:{table_rows[cell['row']]['id']}"
         click = network_click if trigger == "network-graph" else timeline_click
         ref = _clicked_ref(click)
+        if ref and ref.startswith("community:"):  # a community is zoomed to (network_detail), not selected
+            return no_update
         context = contexts.get(key)
         if ref is None and trigger == "network-graph" and context.large:
             point = ((click or {}).get("points") or [{}])[0]
@@ -133,14 +136,41 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
     @app.callback(
         Output("network-graph", "figure"), Output("timeline-graph", "figure"), Output("actor-table", "data"),
         Output("view-summary", "children"), Output("details", "children"), Output("url-query", "data"),
-        *[Input(cid, prop) for cid, prop in CONTROLS], DATASET,
+        *[Input(cid, prop) for cid, prop in CONTROLS], Input("webgl", "data"), DATASET,
         prevent_initial_call=True,
     )
     def render(*values):
-        *controls, key = values
-        view = build_view(contexts.get(key), state_of(key, *controls), patch=True)
+        *controls, webgl, key = values
+        view = build_view(contexts.get(key), state_of(key, *controls), patch=True, webgl=webgl is not False)
         set_props("app-error", {"children": None})  # a good render clears an earlier error
+        if view.note:
+            set_props("webgl-note", {"children": view.note})
         return view.network, view.timeline, view.table, view.summary, view.details, view.query
+
+    @app.callback(
+        Output("network-graph", "figure", allow_duplicate=True),
+        Input("network-graph", "relayoutData"), Input("network-graph", "clickData"),
+        *[State(cid, prop) for cid, prop in CONTROLS], State("webgl", "data"), DATASET, prevent_initial_call=True,
+    )
+    def network_detail(relayout: dict | None, click: dict | None, *values):
+        """A large network zoomed in (or a community clicked) is drawn node by node once the view
+        frames few enough nodes; zoomed out, as communities again (see viz.figures.aggregate)."""
+        *controls, webgl, key = values
+        if webgl is False:  # without WebGL the network is a whole SVG figure (see render), not patched
+            return no_update
+        community, viewport = None, None
+        if "network-graph.clickData" in ctx.triggered_prop_ids:
+            kind, _, number = (_clicked_ref(click) or "").partition(":")
+            if kind != "community" or not number.isdigit():
+                return no_update  # a node click selects (see select)
+            community = int(number)
+        elif (viewport := viewport_of(relayout)) is False:
+            return no_update
+        context = contexts.get(key)
+        if not context.large:
+            return no_update
+        patch = viewport_patch(context, state_of(key, *controls), viewport, community)
+        return no_update if patch is None else patch
 
     @app.callback(Output("analysis", "children"), *[Input(cid, prop) for cid, prop in CONTROLS], DATASET,
                   prevent_initial_call=True)
@@ -175,6 +205,11 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         Output("url-sync", "data"), Input("url-query", "data"), Input("dataset-key", "data"),
         prevent_initial_call=True,
     )
+
+    # As a page opens (the first one, or one an upload brings), the browser says whether it draws WebGL
+    # (assets/webgl-check.js). Only a "no" changes the store, and so runs render: SVG figures for a large dataset.
+    app.clientside_callback(ClientsideFunction("viz", "webglMissing"), Output("webgl", "data"),
+                            Input("url", "pathname"))
 
     @app.callback(
         Output("time-window", "value", allow_duplicate=True),

@@ -141,7 +141,7 @@ def upload_errors(error) -> html.Div:
         html.Strong(f"The upload was not opened ({error.count:,} problem"
                     f"{'s' if error.count != 1 else ''}); the current dataset is unchanged:"),
         html.Ul([html.Li(str(p)) for p in shown]),
-        html.Div(f"… and {error.count - len(shown):,} more") if error.count > len(shown) else None,
+        html.Div(f"… and {error.not_shown(len(shown)):,} more") if error.not_shown(len(shown)) else None,
     ], className="viz-upload-errors")
 
 
@@ -187,6 +187,7 @@ def page_layout(context: ViewContext, notice: str | None = None) -> html.Div:
         dcc.Store(id="selection"),
         dcc.Store(id="url-query"),
         dcc.Store(id="url-sync"),
+        dcc.Store(id="webgl", data=True),  # False once the browser reports it has no WebGL (assets/webgl-check.js)
         html.Div(id="app-error", className="viz-error", role="alert"),
         html.Header(className="viz-header", children=[
             html.H1(meta.title, id="page-title"),
@@ -196,6 +197,7 @@ def page_layout(context: ViewContext, notice: str | None = None) -> html.Div:
         _filters(context),
         html.Div(className="viz-body", children=[
             html.Main(className="viz-charts", children=[
+                html.Div(id="webgl-note", className="viz-webgl-note", role="status"),  # filled without WebGL
                 dcc.Graph(id="network-graph", figure=view.network, config=modebar_config(f"{meta.id}-network"),
                           className="viz-network"),
                 dcc.Graph(id="timeline-graph", figure=view.timeline,
