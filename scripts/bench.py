@@ -38,12 +38,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadtest import _spec, payload  # noqa: E402
 
-from viz.explore import visible_graph  # noqa: E402
-from viz.graph import build_graph  # noqa: E402
-from viz.load import load_dataset  # noqa: E402
-from viz.positions import node_positions  # noqa: E402
-from viz.state import ViewState  # noqa: E402
-from viz.synth import write_synth  # noqa: E402
+from viz.network.explore import visible_graph  # noqa: E402
+from viz.network.graph import build_graph  # noqa: E402
+from viz.network.positions import node_positions  # noqa: E402
+from viz.network.state import ViewState  # noqa: E402
+from viz.record.load import load_dataset  # noqa: E402
+from viz.record.synth import write_synth  # noqa: E402
 
 TARGETS = {"first_render_s": 2.0, "first_render_bytes": 10_000_000, "update_s": 0.050, "update_bytes": 100_000,
            "layout_s": 5.0, "speedup_at_10k": 20.0}
@@ -116,9 +116,9 @@ def _values(**changes) -> dict:
 
 def bench_size(actors: int, folder: Path, layout_timeout: float) -> dict:
     from viz.app import create_app
-    from viz.figures.scale import large_network_figure
-    from viz.graph_index import index_graph
-    from viz.view import ViewContext, build_view, prepare_context
+    from viz.network.graph_index import index_graph
+    from viz.render.figures.scale import large_network_figure
+    from viz.render.view import ViewContext, build_view, prepare_context
 
     events = max(50, actors * 19 // 50)
     _, synth_s = timed(write_synth, folder, actors, events)
@@ -207,8 +207,8 @@ import networkx as nx
 from dash import Dash, dcc
 from bench import naive_network_figure
 from viz import default_data_dir
-from viz.graph import build_graph
-from viz.load import load_dataset
+from viz.network.graph import build_graph
+from viz.record.load import load_dataset
 graph = build_graph(load_dataset(default_data_dir()))
 positions = nx.spring_layout(nx.Graph(graph.to_undirected()), seed=7)
 app = Dash(__name__)

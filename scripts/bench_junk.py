@@ -17,7 +17,7 @@ from pathlib import Path
 MB = 1024 * 1024
 PROBE = """
 import json, sys, time
-from viz.load import DatasetError, load_dataset
+from viz.record.load import DatasetError, load_dataset
 def status(key):
     return int(next(l.split()[1] for l in open("/proc/self/status") if l.startswith(key)))
 open("/proc/self/clear_refs", "w").write("5")  # reset the peak (VmHWM) to the current RSS, after imports

@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import CHROMIUM, RECORD_DRAWS, open_page, page_problems, serve  # noqa: E402
 from test_browser import choose_organisation  # noqa: E402
 
-from viz.graph import build_graph  # noqa: E402
-from viz.load import load_dataset  # noqa: E402
-from viz.synth import write_synth  # noqa: E402
+from viz.network.graph import build_graph  # noqa: E402
+from viz.record.load import load_dataset  # noqa: E402
+from viz.record.synth import write_synth  # noqa: E402
 
 #: events per actor in the bench's synthetic datasets (as in `make bench`: 50k actors, 19k events)
 EVENTS_PER_ACTOR = 0.38

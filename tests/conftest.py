@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from viz import REPO_ROOT, default_data_dir
-from viz.load import Dataset, load_dataset
+from viz.record.load import Dataset, load_dataset
 
 # Layout caches from the tests go to a throwaway folder, not the user's ~/.cache.
 os.environ.setdefault("VIZ_CACHE_DIR", tempfile.mkdtemp(prefix="viz-test-cache-"))

@@ -1,8 +1,8 @@
 import networkx as nx
 import pytest
 
-from viz.analytics import brokers, centrality, communities, shortest_paths
-from viz.graph import build_graph
+from viz.network.analytics import brokers, centrality, communities, shortest_paths
+from viz.network.graph import build_graph
 
 
 @pytest.fixture(scope="module")

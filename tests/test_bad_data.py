@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from viz.cli import main
-from viz.load import DatasetError, load_dataset
+from viz.record.load import DatasetError, load_dataset
 
 FILES = ["dataset.yaml", "sources.yaml", "actors.yaml", "agreements.yaml", "events.yaml"]
 ORIGINAL = {name: yaml.safe_load((SMALL_DATA / name).read_text()) for name in FILES}

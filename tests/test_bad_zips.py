@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_upload import small_files, zipped
 
-from viz.load import DatasetError
-from viz.upload import store_upload, unpack, upload_store
+from viz.app.upload import store_upload, unpack, upload_store
+from viz.record.load import DatasetError
 
 VALID = zipped(small_files())
 LOCAL, CENTRAL = b"PK\x03\x04", b"PK\x01\x02"

@@ -64,8 +64,8 @@ def network_point_box(page, ref: str) -> dict:
 
 
 def test_both_charts_draw_and_filter_updates_both(page, dataset, output_dir):
-    from viz.graph import build_graph, organisation_subgraph
-    from viz.timeline import timeline_entries
+    from viz.network.graph import build_graph, organisation_subgraph
+    from viz.network.timeline import timeline_entries
 
     page.wait_for_selector("#network-graph .main-svg")
     page.wait_for_selector("#timeline-graph .main-svg")

@@ -14,8 +14,8 @@ from PIL import Image
 from plotly.offline import get_plotlyjs_version
 
 from viz import ASSETS_DIR
-from viz.large_view import LARGE_MIN_NODES
-from viz.synth import write_synth
+from viz.record.synth import write_synth
+from viz.render.large_view import LARGE_MIN_NODES
 
 BUNDLE = ASSETS_DIR / "vendor" / "plotly-strict.min.js"
 ACTORS, EVENTS = 4000, 1500  # more than LARGE_MIN_NODES nodes: both base charts are WebGL traces

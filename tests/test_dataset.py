@@ -2,8 +2,8 @@
 
 import pytest
 
-from viz.graph import build_graph
-from viz.timeline import series_sessions
+from viz.network.graph import build_graph
+from viz.network.timeline import series_sessions
 
 
 def test_every_event_agreement_and_role_has_a_source_that_resolves(dataset):

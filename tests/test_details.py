@@ -3,8 +3,8 @@
 import pytest
 from dash import html
 
-from viz.details import EMPTY_HINT, details_for, source_label
-from viz.graph import build_graph
+from viz.network.graph import build_graph
+from viz.render.details import EMPTY_HINT, details_for, source_label
 
 
 def walk(component):

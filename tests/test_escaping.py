@@ -15,11 +15,11 @@ import pytest
 import yaml
 from conftest import SMALL_DATA, dump_yaml
 
-from viz.graph import build_graph
-from viz.interop import FORMULA_START, csv_cell, csv_files, timelinejs
-from viz.load import DatasetError, load_dataset
-from viz.model import Source
-from viz.timeline import timeline_entries
+from viz.exports.interop import FORMULA_START, csv_cell, csv_files, timelinejs
+from viz.network.graph import build_graph
+from viz.network.timeline import timeline_entries
+from viz.record.load import DatasetError, load_dataset
+from viz.record.model import Source
 
 LINK = '<a href="https://evil.example">x</a>'
 BOLD = "<b>bold</b>"
@@ -219,9 +219,9 @@ def test_page_title_is_escaped(hostile_dir):
 
 
 def test_report_svg_shows_dataset_and_url_text_literally(hostile_dir):
-    from viz.report import render_view_report
-    from viz.state import state_from_query
-    from viz.view import prepare_context
+    from viz.network.state import state_from_query
+    from viz.render.report import render_view_report
+    from viz.render.view import prepare_context
 
     context = prepare_context(hostile_dir)
     state = state_from_query("?" + urlencode([("org", "elbit"), ("org", LINK), ("org", BOLD)]))

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from viz.explore import selection_highlight, table_rows, visible_events, visible_graph
-from viz.state import ViewState
-from viz.view import prepare_context
+from viz.network.explore import selection_highlight, table_rows, visible_events, visible_graph
+from viz.network.state import ViewState
+from viz.render.view import prepare_context
 
 
 @pytest.fixture(scope="module")

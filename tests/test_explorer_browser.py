@@ -6,9 +6,9 @@ import pytest
 from conftest import open_page, page_problems
 from test_browser import choose_organisation, count_nodes, network_point_box, wait_for_details, wait_for_nodes
 
-from viz.explore import visible_events, visible_graph
-from viz.state import ViewState, state_from_query
-from viz.view import prepare_context
+from viz.network.explore import visible_events, visible_graph
+from viz.network.state import ViewState, state_from_query
+from viz.render.view import prepare_context
 
 pytestmark = pytest.mark.browser
 

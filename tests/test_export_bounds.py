@@ -8,7 +8,7 @@ import pytest
 from conftest import SMALL_DATA
 
 from viz.cli import main
-from viz.export_size import MAX_SCALE, MAX_SIZE, MIN_SCALE, MIN_SIZE, bound_problem
+from viz.render.export_size import MAX_SCALE, MAX_SIZE, MIN_SCALE, MIN_SIZE, bound_problem
 
 REFUSED = [
     ("--width", "100000", "argument --width: width 100000 is out of range: give 400 to 4000 pixels"),
@@ -46,7 +46,7 @@ def test_the_bounds_themselves_are_accepted():
 
 def test_the_app_offers_the_same_bounds():
     from viz.app.layout import page_layout
-    from viz.view import prepare_context
+    from viz.render.view import prepare_context
 
     def find(component, wanted: str):
         if getattr(component, "id", None) == wanted:

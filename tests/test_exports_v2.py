@@ -15,11 +15,11 @@ from followthemoney import model
 from followthemoney.types import registry
 
 from viz import REPO_ROOT
-from viz.ftm import ftm_id, window_prefix
-from viz.graph import build_graph
-from viz.interop import export_graph, ftm_entities, timelinejs
-from viz.load import load_dataset
-from viz.timeline import timeline_entries
+from viz.exports.ftm import ftm_id, window_prefix
+from viz.exports.interop import export_graph, ftm_entities, timelinejs
+from viz.network.graph import build_graph
+from viz.network.timeline import timeline_entries
+from viz.record.load import load_dataset
 
 TWO_SERIES = REPO_ROOT / "tests" / "fixtures" / "two-series"
 PREFIX = "two-series-fixture"

@@ -13,7 +13,7 @@ from test_explorer_browser import pick
 from test_exports_v2 import check_v2_csv, check_v2_timelinejs
 
 from viz import REPO_ROOT
-from viz.ftm import ftm_id
+from viz.exports.ftm import ftm_id
 
 pytestmark = pytest.mark.browser
 

@@ -1,14 +1,14 @@
 import yaml
 from conftest import dump_yaml
 
-from viz.details import source_labels
-from viz.figures import modebar_config, network_figure, timeline_figure
-from viz.graph import build_graph
-from viz.labels import lane_labels
-from viz.positions import node_positions
-from viz.state import ViewState
-from viz.timeline import timeline_entries
-from viz.view import build_view, prepare_context
+from viz.network.graph import build_graph
+from viz.network.positions import node_positions
+from viz.network.state import ViewState
+from viz.network.timeline import timeline_entries
+from viz.record.labels import lane_labels
+from viz.render.details import source_labels
+from viz.render.figures import modebar_config, network_figure, timeline_figure
+from viz.render.view import build_view, prepare_context
 
 
 def test_network_has_one_trace_per_kind_with_legend(small):
@@ -116,8 +116,8 @@ def test_page_title_comes_from_metadata(small_copy):
 
 
 def test_layout_is_cached_by_content_hash(small, tmp_path, monkeypatch):
-    import viz.positions as positions
-    from viz.graph import build_graph
+    import viz.network.positions as positions
+    from viz.network.graph import build_graph
 
     graph = build_graph(small)
     first = positions.node_positions(graph, cache_key="abc", cache_dir=tmp_path)
@@ -136,7 +136,7 @@ def test_layout_is_cached_by_content_hash(small, tmp_path, monkeypatch):
 def test_large_graphs_use_the_fast_layout():
     import networkx as nx
 
-    from viz.positions import node_positions
+    from viz.network.positions import node_positions
 
     graph = nx.barabasi_albert_graph(2000, 2, seed=1)
     positions = node_positions(graph)

@@ -1,7 +1,7 @@
 import networkx as nx
 import pytest
 
-from viz.graph import RELATIONS, build_graph, ego_network, neighbourhood, organisation_subgraph
+from viz.network.graph import RELATIONS, build_graph, ego_network, neighbourhood, organisation_subgraph
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,13 @@ from collections import Counter
 
 import pytest
 
-from viz.explore import visible_events, visible_graph
-from viz.graph import build_graph
-from viz.graph_index import index_graph, visible_masks
-from viz.labels import event_lane
-from viz.positions import node_positions
-from viz.state import ViewState
-from viz.synth import write_synth
+from viz.network.explore import visible_events, visible_graph
+from viz.network.graph import build_graph
+from viz.network.graph_index import index_graph, visible_masks
+from viz.network.positions import node_positions
+from viz.network.state import ViewState
+from viz.record.labels import event_lane
+from viz.record.synth import write_synth
 
 
 def _states(graph, dataset):
@@ -46,7 +46,7 @@ def case(request, dataset, tmp_path_factory):
     if request.param == "default":
         data = dataset
     else:
-        from viz.load import load_dataset
+        from viz.record.load import load_dataset
 
         data = load_dataset(write_synth(tmp_path_factory.mktemp("synth"), 800, 900, fmt="json"))
     graph = build_graph(data)

@@ -7,7 +7,7 @@ import sys
 import yaml
 from conftest import dump_yaml
 
-from viz.info import dataset_info
+from viz.network.info import dataset_info
 
 
 def run_viz(*args):
@@ -23,7 +23,7 @@ def test_info_counts(dataset):
 
 
 def test_unsourced_facts_are_counted(data_copy):
-    from viz.load import load_dataset
+    from viz.record.load import load_dataset
 
     path = data_copy / "actors.yaml"
     actors = yaml.safe_load(path.read_text())

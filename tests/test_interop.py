@@ -12,10 +12,11 @@ import networkx as nx
 import pytest
 from PIL import Image
 
-from viz.graph import build_graph
-from viz.info import dataset_info
-from viz.interop import atomic_write, export_graph
-from viz.timeline import timeline_entries
+from viz.exports.interop import export_graph
+from viz.network.graph import build_graph
+from viz.network.info import dataset_info
+from viz.network.timeline import timeline_entries
+from viz.record.files import atomic_write
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from viz.load import load_dataset
-from viz.model import Event
-from viz.problems import MAX_PER_DATASET, MAX_PER_FILE, DatasetError, Problem, ProblemLog
+from viz.record.load import load_dataset
+from viz.record.model import Event
+from viz.record.problems import MAX_PER_DATASET, MAX_PER_FILE, DatasetError, Problem, ProblemLog
 
 MEGABYTE = 1_000_000
 #: a megabyte of one value repeated, and of different values (each a different problem)

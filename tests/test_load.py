@@ -6,7 +6,7 @@ import pytest
 import yaml
 from conftest import dump_yaml
 
-from viz.load import DatasetError, load_dataset
+from viz.record.load import DatasetError, load_dataset
 
 
 def edit_yaml(path: Path, change) -> None:

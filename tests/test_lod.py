@@ -9,16 +9,16 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 from test_scale import _decode, _drawn_pairs
 
-from viz.explore import visible_events, visible_graph
-from viz.figures.aggregate import DETAIL_MAX_NODES, find_communities
-from viz.figures.common import GHOST
-from viz.figures.scale import FOCUS_MAX_NODES, NetworkTraces, network_changes
-from viz.figures.timeline_patch import DETAIL_MAX_EVENTS, FOCUS_MAX_EVENTS
-from viz.graph_index import visible_masks
-from viz.large_view import viewport_of, viewport_patch
-from viz.state import ViewState
-from viz.synth import write_synth
-from viz.view import build_view, prepare_context
+from viz.network.explore import visible_events, visible_graph
+from viz.network.graph_index import visible_masks
+from viz.network.state import ViewState
+from viz.record.synth import write_synth
+from viz.render.figures.aggregate import DETAIL_MAX_NODES, find_communities
+from viz.render.figures.common import GHOST
+from viz.render.figures.scale import FOCUS_MAX_NODES, NetworkTraces, network_changes
+from viz.render.figures.timeline_patch import DETAIL_MAX_EVENTS, FOCUS_MAX_EVENTS
+from viz.render.large_view import viewport_of, viewport_patch
+from viz.render.view import build_view, prepare_context
 
 #: the largest patch an interaction may send (issue 13: every interaction <= 100 KB)
 MAX_PATCH_BYTES = 100_000

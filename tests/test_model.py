@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from viz.model import DateSpec, Precision, format_partial_date, partial_date_bounds
+from viz.record.model import DateSpec, Precision, format_partial_date, partial_date_bounds
 
 
 @pytest.mark.parametrize(

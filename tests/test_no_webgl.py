@@ -11,12 +11,12 @@ import plotly.graph_objects as go
 import pytest
 from dash import Patch
 
-from viz.explore import visible_events, visible_graph
-from viz.figures import fallback
-from viz.labels import lane_labels
-from viz.state import ViewState
-from viz.synth import write_synth
-from viz.view import build_view, prepare_context
+from viz.network.explore import visible_events, visible_graph
+from viz.network.state import ViewState
+from viz.record.labels import lane_labels
+from viz.record.synth import write_synth
+from viz.render.figures import fallback
+from viz.render.view import build_view, prepare_context
 
 
 @pytest.fixture(scope="module")

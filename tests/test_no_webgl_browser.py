@@ -12,15 +12,15 @@ import pytest
 from conftest import CHROMIUM, RECORD_DRAWS, open_page, page_problems, serve
 from test_browser import choose_organisation, network_point_box, wait_for_details
 
-from viz.explore import visible_events, visible_graph
-from viz.figures.fallback import SVG_MAX_EVENTS, TOP_NODES
-from viz.graph import build_graph
-from viz.large_view import LARGE_MIN_NODES
-from viz.load import load_dataset
-from viz.positions import node_positions
-from viz.state import ViewState
-from viz.synth import write_synth
-from viz.view import dataset_hash
+from viz.network.explore import visible_events, visible_graph
+from viz.network.graph import build_graph
+from viz.network.positions import node_positions
+from viz.network.state import ViewState
+from viz.record.load import load_dataset
+from viz.record.synth import write_synth
+from viz.render.figures.fallback import SVG_MAX_EVENTS, TOP_NODES
+from viz.render.large_view import LARGE_MIN_NODES
+from viz.render.view import dataset_hash
 
 pytestmark = pytest.mark.browser
 

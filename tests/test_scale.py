@@ -8,11 +8,11 @@ import pytest
 from dash import Patch
 from plotly.utils import PlotlyJSONEncoder
 
-from viz.explore import visible_graph
-from viz.figures.scale import NetworkTraces, apply_changes, clicked_node, polylines
-from viz.state import ViewState
-from viz.synth import write_synth
-from viz.view import build_view, prepare_context
+from viz.network.explore import visible_graph
+from viz.network.state import ViewState
+from viz.record.synth import write_synth
+from viz.render.figures.scale import NetworkTraces, apply_changes, clicked_node, polylines
+from viz.render.view import build_view, prepare_context
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +122,8 @@ def test_clicks_on_base_nodes_map_back_to_their_ids(big):
 
 
 def test_selection_lights_the_same_nodes_and_events_as_the_small_path(big):
-    from viz.explore import selection_highlight
-    from viz.large_view import highlight_masks
+    from viz.network.explore import selection_highlight
+    from viz.render.large_view import highlight_masks
 
     index = big.large_figures.index
     busiest = max((a.id for a in big.dataset.organisations()), key=big.graph.degree)

@@ -12,9 +12,9 @@ from conftest import RECORD_DRAWS, open_page, page_problems, serve
 from test_browser import choose_organisation, wait_for_details
 from test_csp_browser import MIN_DRAWN_SHARE, drawn_share
 
-from viz.graph import build_graph
-from viz.load import load_dataset
-from viz.synth import write_synth
+from viz.network.graph import build_graph
+from viz.record.load import load_dataset
+from viz.record.synth import write_synth
 
 pytestmark = pytest.mark.browser
 

@@ -13,14 +13,14 @@ import pytest
 import yaml
 
 from viz import REPO_ROOT
-from viz.details import details_for
-from viz.graph import build_graph
-from viz.info import dataset_info
-from viz.interop import csv_files, gexf_bytes, timelinejs
-from viz.labels import lane_labels
-from viz.load import DatasetError, load_dataset
-from viz.migrate import migrate_dataset
-from viz.timeline import series_sessions, timeline_entries
+from viz.exports.interop import csv_files, gexf_bytes, timelinejs
+from viz.network.graph import build_graph
+from viz.network.info import dataset_info
+from viz.network.timeline import series_sessions, timeline_entries
+from viz.record.labels import lane_labels
+from viz.record.load import DatasetError, load_dataset
+from viz.record.migrate import migrate_dataset
+from viz.render.details import details_for
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
 TWO_SERIES = FIXTURES / "two-series"
@@ -232,8 +232,8 @@ def test_cli_migrate_then_validate_and_strict_says_why(tmp_path):
 
 
 def test_country_links_can_be_hidden_and_the_choice_travels_in_the_url(two):
-    from viz.explore import visible_graph
-    from viz.state import ViewState, state_from_query, state_to_query
+    from viz.network.explore import visible_graph
+    from viz.network.state import ViewState, state_from_query, state_to_query
 
     graph = build_graph(two)
     shown = visible_graph(graph, two, ViewState())
@@ -251,8 +251,8 @@ def test_country_links_can_be_hidden_and_the_choice_travels_in_the_url(two):
 def test_a_renamed_body_is_labelled_with_the_name_of_the_window(two):
     import datetime as dt
 
-    from viz.state import ViewState
-    from viz.view import build_view, prepare_context
+    from viz.network.state import ViewState
+    from viz.render.view import build_view, prepare_context
 
     context = prepare_context(TWO_SERIES)
 
@@ -266,10 +266,10 @@ def test_a_renamed_body_is_labelled_with_the_name_of_the_window(two):
 
 
 def test_organisation_types_filter_the_same_way_in_both_engines(two):
-    from viz.explore import visible_graph
-    from viz.graph_index import index_graph, visible_masks
-    from viz.positions import node_positions
-    from viz.state import ViewState
+    from viz.network.explore import visible_graph
+    from viz.network.graph_index import index_graph, visible_masks
+    from viz.network.positions import node_positions
+    from viz.network.state import ViewState
 
     graph = build_graph(two)
     index = index_graph(graph, two, node_positions(graph))
@@ -283,7 +283,7 @@ def test_organisation_types_filter_the_same_way_in_both_engines(two):
 
 
 def test_a_window_is_drawn_as_an_uncertain_moment_not_a_duration(tmp_path):
-    from viz.figures.timeline import timeline_figure
+    from viz.render.figures.timeline import timeline_figure
 
     folder = tmp_path / "w"
     shutil.copytree(TWO_SERIES, folder)

@@ -86,7 +86,7 @@ def hostile_data(tmp_path_factory):
 
 
 def test_javascript_urls_are_rejected_as_source_urls(small_copy):
-    from viz.load import DatasetError, load_dataset
+    from viz.record.load import DatasetError, load_dataset
 
     path = small_copy / "sources.yaml"
     path.write_text(path.read_text().replace("https://www.indiandefensenews.in", "javascript:alert(1)//", 1))

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from viz.state import ViewState, controls_from_state, state_from_controls, state_from_query, state_to_query
+from viz.network.state import ViewState, controls_from_state, state_from_controls, state_from_query, state_to_query
 
 
 def test_url_round_trip():

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from viz.storage import STAGING_PREFIX, FolderStore, Quota, StorageError, private_folder, quota_from_env
+from viz.record.storage import STAGING_PREFIX, FolderStore, Quota, StorageError, private_folder, quota_from_env
 
 
 def store_of(root, max_bytes=10**9, max_entries=100) -> FolderStore:

@@ -5,9 +5,9 @@ import subprocess
 import sys
 from collections import Counter
 
-from viz.graph import build_graph
-from viz.info import dataset_info
-from viz.load import load_dataset
+from viz.network.graph import build_graph
+from viz.network.info import dataset_info
+from viz.record.load import load_dataset
 
 
 def test_synth_writes_a_valid_dataset_of_realistic_shape(tmp_path):
@@ -35,7 +35,7 @@ def test_synth_refuses_silly_sizes(tmp_path):
 
 
 def test_synth_writes_json_above_the_auto_threshold_and_it_loads(tmp_path):
-    from viz.synth import write_synth
+    from viz.record.synth import write_synth
 
     out = write_synth(tmp_path / "big", 300, 200, fmt="json")
     assert sorted(p.name for p in out.iterdir()) == ["actors.json", "agreements.json", "dataset.yaml",

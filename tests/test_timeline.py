@@ -2,7 +2,7 @@ import datetime as dt
 
 from conftest import dump_yaml
 
-from viz.timeline import ordinal, timeline_entries
+from viz.network.timeline import ordinal, timeline_entries
 
 
 def test_ordinal():
@@ -39,7 +39,7 @@ def test_filter_by_kind_and_date(small):
 def test_month_precision_and_undated_events(small_copy):
     import yaml
 
-    from viz.load import load_dataset
+    from viz.record.load import load_dataset
 
     path = small_copy / "events.yaml"
     events = yaml.safe_load(path.read_text())
@@ -60,8 +60,8 @@ def test_month_precision_and_undated_events(small_copy):
 def test_series_sessions_orders_by_number_and_places_unnumbered_sessions_by_date(small_copy):
     import yaml
 
-    from viz.load import load_dataset
-    from viz.timeline import series_sessions
+    from viz.network.timeline import series_sessions
+    from viz.record.load import load_dataset
 
     path = small_copy / "events.yaml"
     events = yaml.safe_load(path.read_text())

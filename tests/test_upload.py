@@ -7,8 +7,7 @@ import zipfile
 import pytest
 from conftest import SMALL_DATA
 
-from viz.load import DatasetError
-from viz.upload import (
+from viz.app.upload import (
     DATASET_FILES,
     MAX_UPLOAD_BYTES,
     Contexts,
@@ -17,7 +16,8 @@ from viz.upload import (
     store_upload,
     upload_store,
 )
-from viz.view import prepare_context
+from viz.record.load import DatasetError
+from viz.render.view import prepare_context
 
 
 def small_files(**changes: bytes) -> dict[str, bytes]:
@@ -134,7 +134,7 @@ def to_csv(records: list[dict]) -> bytes:
 def test_collections_as_csv_load_to_the_same_dataset(tmp_path, small):
     import yaml
 
-    from viz.load import load_dataset
+    from viz.record.load import load_dataset
 
     files = small_files()
     for name in ("sources", "events", "actors"):
@@ -148,7 +148,7 @@ def test_collections_as_csv_load_to_the_same_dataset(tmp_path, small):
 def test_csv_errors_name_the_row(small_copy):
     import yaml
 
-    from viz.load import load_dataset
+    from viz.record.load import load_dataset
 
     events = yaml.safe_load((small_copy / "events.yaml").read_text())
     events[2]["date"] = {"start": "2025-11", "precision": "day"}
@@ -192,17 +192,17 @@ def test_identical_uploads_at_the_same_time_all_succeed(tmp_path, monkeypatch):
     """Every thread is inside validation before any stores: the race on the final rename always happens."""
     import threading
 
-    import viz.upload
+    import viz.app.upload
 
     threads = 6
     barrier = threading.Barrier(threads, timeout=60)
-    real_load = viz.upload.load_dataset
+    real_load = viz.app.upload.load_dataset
 
     def load_together(folder):
         barrier.wait()
         return real_load(folder)
 
-    monkeypatch.setattr(viz.upload, "load_dataset", load_together)
+    monkeypatch.setattr(viz.app.upload, "load_dataset", load_together)
     store = upload_store(tmp_path)
     results: list = []
 

@@ -12,8 +12,8 @@ from conftest import SMALL_DATA
 from test_upload import distinct_dataset, small_files, zipped
 
 from viz.app import create_app
-from viz.storage import StorageError
-from viz.upload import MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, upload_store
+from viz.app.upload import MAX_REQUEST_BYTES, MAX_UPLOAD_BYTES, upload_store
+from viz.record.storage import StorageError
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_a_storage_failure_shows_no_server_path(client, monkeypatch):
 
 def test_a_link_to_an_upload_opens_it_and_a_link_to_a_removed_one_says_it_is_gone(client, tmp_path):
     store = upload_store(tmp_path / "uploads")
-    from viz.upload import store_upload
+    from viz.app.upload import store_upload
 
     key = store_upload(distinct_dataset(1), store)
     response, payload = call(client, {"url.search": f"?data={key}&org=elbit"}, {"dataset-key.data": None}, "page")
@@ -158,8 +158,8 @@ def test_the_default_layout_cache_folder_is_checked_too(tmp_path, monkeypatch):
 
 
 def test_the_layout_cache_keeps_to_its_quota(tmp_path, monkeypatch, small):
-    import viz.positions as positions
-    from viz.graph import build_graph
+    import viz.network.positions as positions
+    from viz.network.graph import build_graph
 
     monkeypatch.setenv("VIZ_LAYOUT_CACHE_FILES", "2")
     graph = build_graph(small)

@@ -19,8 +19,8 @@ from pydantic import ValidationError
 
 from viz import REPO_ROOT
 from viz.cli import main
-from viz.dates import DateSpec, Record
-from viz.load import DatasetError, load_dataset
+from viz.record.dates import DateSpec, Record
+from viz.record.load import DatasetError, load_dataset
 
 TWO_SERIES = REPO_ROOT / "tests" / "fixtures" / "two-series"
 ID_RULE = "(ids use lower-case letters, digits, '.', '_' and '-')"
@@ -140,7 +140,7 @@ def test_close_matches_come_from_dated_names_and_organisation_type_labels(two_co
 
 
 def test_close_matches_rank_whole_names_over_shared_words():
-    from viz.references import Suggester
+    from viz.record.references import Suggester
 
     actors = [("mod-india", ("Ministry of Defence, India", "MoD")), ("imod", ("Israel Ministry of Defence", "MoD")),
               ("iai", ("Israel Aerospace Industries",)), ("israel", ("Israel",)), ("rajnath-singh", ("Rajnath Singh",))]
@@ -248,7 +248,7 @@ class _Unioned(Record):
 
 
 def test_a_value_no_member_of_a_union_accepts_is_one_message_at_the_field():
-    from viz.messages import explain
+    from viz.record.messages import explain
 
     with pytest.raises(ValidationError) as info:
         _Unioned.model_validate({"session": "x", "signed": "2020"})

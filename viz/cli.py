@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from viz import default_data_dir
-from viz.export_size import MAX_SCALE, MAX_SIZE, MIN_SCALE, MIN_SIZE, bound_problem
-from viz.load import DatasetError, load_dataset
-from viz.storage import StorageError
+from viz.record.load import DatasetError, load_dataset
+from viz.record.storage import StorageError
+from viz.render.export_size import MAX_SCALE, MAX_SIZE, MIN_SCALE, MIN_SIZE, bound_problem
 
 EXIT_INVALID = 2
 
@@ -24,7 +24,7 @@ class UsageError(Exception):
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from viz.info import unsourced_facts
+    from viz.network.info import unsourced_facts
 
     dataset = load_dataset(args.data_dir)
     missing = unsourced_facts(dataset)
@@ -41,7 +41,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from viz.migrate import migrate_dataset
+    from viz.record.migrate import migrate_dataset
 
     written = migrate_dataset(args.data_dir)
     print(f"{args.data_dir}: migrated to schema v2 ({', '.join(p.name for p in written)} written); "
@@ -50,7 +50,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from viz.info import dataset_info
+    from viz.network.info import dataset_info
 
     info = dataset_info(load_dataset(args.data_dir))
     if args.json:
@@ -76,9 +76,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _filtered(args: argparse.Namespace):
-    from viz.explore import visible_events, visible_graph
-    from viz.state import ViewState, parse_date
-    from viz.view import prepare_context
+    from viz.network.explore import visible_events, visible_graph
+    from viz.network.state import ViewState, parse_date
+    from viz.render.view import prepare_context
 
     context = prepare_context(args.data)
     state = ViewState(orgs=tuple(args.org or ()), start=parse_date(args.date_from),
@@ -94,8 +94,8 @@ def _filtered(args: argparse.Namespace):
 
 
 def _export(args: argparse.Namespace) -> int:
-    from viz.interop import export_graph
-    from viz.report import ExportError
+    from viz.exports.interop import export_graph
+    from viz.render.report import ExportError
 
     context, state, graph, events = _filtered(args)
     try:
@@ -112,9 +112,9 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _export_chart(args: argparse.Namespace, context, state) -> Path:
-    from viz.interop import atomic_write
-    from viz.report import render_figure, render_view_report
-    from viz.view import build_view
+    from viz.record.files import atomic_write
+    from viz.render.report import render_figure, render_view_report
+    from viz.render.view import build_view
 
     if args.what == "view":
         content = render_view_report(context, state, args.format, args.width, args.height, args.scale).content
@@ -126,7 +126,7 @@ def _export_chart(args: argparse.Namespace, context, state) -> Path:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from viz.synth import write_synth
+    from viz.record.synth import write_synth
 
     if args.actors < 10 or args.events < 1:
         raise UsageError("--actors must be at least 10 and --events at least 1")

@@ -1,4 +1,4 @@
-"""The Dash app: layout and thin callbacks over :mod:`viz.view`."""
+"""The Dash app: layout and thin callbacks over :mod:`viz.render.view`."""
 
 from __future__ import annotations
 
@@ -13,20 +13,20 @@ from viz import ASSETS_DIR, default_data_dir
 from viz.app.callbacks import register_callbacks
 from viz.app.layout import DATASET_GONE, app_shell
 from viz.app.security import apply_security_headers
-from viz.positions import layout_store
-from viz.upload import MAX_REQUEST_BYTES, Contexts, DatasetGone, upload_folder, upload_store
-from viz.view import ViewContext, prepare_context
+from viz.app.upload import MAX_REQUEST_BYTES, Contexts, DatasetGone, upload_folder, upload_store
+from viz.network.positions import layout_store
+from viz.render.view import ViewContext, prepare_context
 
 
 def create_app(data_dir: str | Path | None = None, context: ViewContext | None = None,
                upload_dir: str | Path | None = None) -> Dash:
     """Build the app for a dataset folder (default: :func:`viz.default_data_dir`).
 
-    Raises :class:`viz.load.DatasetError` if the dataset is invalid, before any
+    Raises :class:`viz.record.load.DatasetError` if the dataset is invalid, before any
     server starts. Uploaded datasets are kept in ``upload_dir`` (default
     ``$VIZ_UPLOAD_DIR`` or a private ``<tmp>/viz-uploads-<uid>``), shared by all
     workers; an unsafe default folder or a bad quota setting raises
-    :class:`viz.storage.StorageError`.
+    :class:`viz.record.storage.StorageError`.
     """
     uploads = upload_store(upload_folder(upload_dir))
     layout_store()  # checks the default layout cache folder now, not at the first layout

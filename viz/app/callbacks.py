@@ -8,17 +8,17 @@ from urllib.parse import parse_qs
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, no_update, set_props
 
 from viz.app.layout import dataset_gone_page, page_layout, upload_errors
-from viz.explore import visible_events, visible_graph
-from viz.figures.scale import clicked_node
-from viz.interop import export_bytes
-from viz.labels import SERIES_LANE_PREFIX
-from viz.large_view import viewport_of, viewport_patch
-from viz.load import DatasetError
-from viz.options import SEARCH_LIMIT, actor_options
-from viz.report import render_view_report
-from viz.state import ViewState, controls_from_state, state_from_controls, state_from_query
-from viz.upload import Contexts, DatasetGone, decode_uploads, store_upload
-from viz.view import build_view, view_analysis
+from viz.app.upload import Contexts, DatasetGone, decode_uploads, store_upload
+from viz.exports.interop import export_bytes
+from viz.network.explore import visible_events, visible_graph
+from viz.network.state import ViewState, controls_from_state, state_from_controls, state_from_query
+from viz.record.labels import SERIES_LANE_PREFIX
+from viz.record.load import DatasetError
+from viz.render.figures.scale import clicked_node
+from viz.render.large_view import viewport_of, viewport_patch
+from viz.render.options import SEARCH_LIMIT, actor_options
+from viz.render.report import render_view_report
+from viz.render.view import build_view, view_analysis
 
 #: the controls that make up the state, in the order the callbacks list them
 CONTROLS = [("org-filter", "value"), ("actor-kind-filter", "value"), ("event-kind-filter", "value"),
@@ -154,7 +154,7 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
     )
     def network_detail(relayout: dict | None, click: dict | None, *values):
         """A large network zoomed in (or a community clicked) is drawn node by node once the view
-        frames few enough nodes; zoomed out, as communities again (see viz.figures.aggregate)."""
+        frames few enough nodes; zoomed out, as communities again (see viz.render.figures.aggregate)."""
         *controls, webgl, key = values
         if webgl is False:  # without WebGL the network is a whole SVG figure (see render), not patched
             return no_update

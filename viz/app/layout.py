@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dash import dash_table, dcc, html
 
-from viz.details import EMPTY_HINT
-from viz.export_size import MAX_SIZE, MIN_SIZE
-from viz.figures import modebar_config
-from viz.figures.timeline import PRECISION_LEGEND
-from viz.graph import TYPE_PREFIX
-from viz.labels import actor_kind_label, lane_labels
-from viz.model import ActorKind, Series
-from viz.options import actor_options
-from viz.timeline import TimelineEntry, series_sessions
-from viz.upload import MAX_UPLOAD_BYTES
-from viz.view import ViewContext, build_view, view_analysis
+from viz.app.upload import MAX_UPLOAD_BYTES
+from viz.network.graph import TYPE_PREFIX
+from viz.network.timeline import TimelineEntry, series_sessions
+from viz.record.labels import actor_kind_label, lane_labels
+from viz.record.model import ActorKind, Series
+from viz.render.details import EMPTY_HINT
+from viz.render.export_size import MAX_SIZE, MIN_SIZE
+from viz.render.figures import modebar_config
+from viz.render.figures.timeline import PRECISION_LEGEND
+from viz.render.options import actor_options
+from viz.render.view import ViewContext, build_view, view_analysis
 
 TABLE_COLUMNS = [("actor", "Actor"), ("kind", "Kind"), ("organisation", "Organisation"),
                  ("degree", "Relations"), ("events", "Events")]

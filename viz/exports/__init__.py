@@ -1,0 +1,1 @@
+"""Exports of the graph and record to other tools (GraphML, GEXF, CSV, TimelineJS, FtM)."""

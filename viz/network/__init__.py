@@ -1,0 +1,1 @@
+"""The network: graph, array index, positions, queries, analytics."""

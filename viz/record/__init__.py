@@ -1,0 +1,1 @@
+"""The record: schema, readers, loader, validation messages, writer, migration."""

@@ -1,0 +1,1 @@
+"""Rendering: figures, views, details, reports."""
