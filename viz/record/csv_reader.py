@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from viz.record.files import read_text_file
 from viz.record.problems import Problem, record_name
 from viz.record.yaml_reader import MAX_FILE_BYTES, Collection, YamlFile, parse_yaml_text
 
@@ -84,16 +85,8 @@ def read_csv(path: Path, label: str, model: type[BaseModel], problems: list[Prob
 
     Line numbers are rows: the header is 1, the first record 2.
     """
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            problems.append(Problem(label, None, "-", "-", f"file is larger than {MAX_FILE_BYTES} bytes"))
-            return None
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(label, None, "-", "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(label, None, "-", "-", f"cannot read file: {exc.strerror}"))
+    text = read_text_file(path, label, problems, MAX_FILE_BYTES, encoding="utf-8-sig")
+    if text is None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:

@@ -42,3 +42,20 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
     path = Path(path)
     write_files({path: data})
     return path
+
+
+def read_text_file(path: Path, label: str, problems: list, limit: int, encoding: str = "utf-8") -> str | None:
+    """A dataset file's text, or None with a problem saying why (too large, not UTF-8, unreadable)."""
+    from viz.record.problems import Problem  # files.py is also used where no problems are collected
+
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            problems.append(Problem(label, None, "-", "-", f"file is {size} bytes; the limit is {limit}"))
+            return None
+        return path.read_bytes().decode(encoding)
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(label, None, "-", "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+    except OSError as exc:
+        problems.append(Problem(label, None, "-", "-", f"cannot read file: {exc.strerror}"))
+    return None

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from viz.record.files import read_text_file
 from viz.record.problems import Problem, field_name, record_name, shorten
 from viz.record.yaml_reader import MAX_DEPTH, MAX_STRING, Collection, YamlFile
 
@@ -135,17 +136,8 @@ def _records(text: str, start: int, label: str, problems: list[Problem]) -> Iter
 
 def read_json(path: Path, label: str, problems: list[Problem]) -> Collection | None:
     """A JSON collection file, its records decoded lazily; None (and problems) if it cannot be read."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            problems.append(Problem(label, None, "-", "-", f"file is {size} bytes; the limit is {MAX_JSON_BYTES}"))
-            return None
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(label, None, "-", "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(label, None, "-", "-", f"cannot read file: {exc.strerror}"))
+    text = read_text_file(path, label, problems, MAX_JSON_BYTES)
+    if text is None:
         return None
     start = _after(text, 0)
     if text.startswith("[", start):

@@ -20,6 +20,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from viz.record.files import read_text_file
 from viz.record.problems import Problem, field_name, record_name, shorten
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -202,18 +203,10 @@ def _syntax_problem(label: str, exc: BaseException) -> Problem:
 
 def _open(path: Path, label: str, problems: list[Problem]) -> _StrictLoader | None:
     """A loader positioned at the root node of ``path`` (None when there is no document)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(Problem(label, None, "-", "-", f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"))
-            return None
-        loader = _StrictLoader(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(label, None, "-", "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+    text = read_text_file(path, label, problems, MAX_FILE_BYTES)
+    if text is None:
         return None
-    except OSError as exc:
-        problems.append(Problem(label, None, "-", "-", f"cannot read file: {exc.strerror}"))
-        return None
+    loader = _StrictLoader(text)
     try:
         loader.get_event()  # the stream's start
         if loader.check_event(yaml.StreamEndEvent):
