@@ -300,3 +300,13 @@ def test_a_window_is_drawn_as_an_uncertain_moment_not_a_duration(tmp_path):
     assert str(marker.x[0]).startswith("2022-03-10")
     [span] = [t for t in fig.data if t.mode == "lines"]
     assert span.line.width == 10 and span.opacity == 0.25  # the faint span of a vague date, not a duration bar
+
+
+def test_the_table_counts_relations_without_country_links(dataset):
+    from viz.network.explore import table_rows
+    from viz.network.timeline import timeline_entries as entries
+
+    graph = build_graph(dataset)
+    rows = {r["id"]: r for r in table_rows(dataset, graph, entries(dataset))}
+    based = sum(1 for _, _, r in graph.in_edges("india", data="relation") if r == "based_in")
+    assert based > 20 and rows["india"]["degree"] == graph.degree("india") - based

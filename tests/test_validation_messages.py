@@ -14,8 +14,8 @@ from typing import Literal
 
 import pytest
 import yaml
-from conftest import dump_yaml
 from pydantic import ValidationError
+from test_load import edit_yaml as edit
 
 from viz import REPO_ROOT
 from viz.cli import main
@@ -27,12 +27,6 @@ ID_RULE = "(ids use lower-case letters, digits, '.', '_' and '-')"
 #: pydantic's own words, which must not reach the user
 PYDANTIC_WORDING = ("Input should", "String should", "Field required", "Tuple should", "Value error",
                     "valid dictionary", "unable to interpret", "instance of", "extra_forbidden", "should match pattern")
-
-
-def edit(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(dump_yaml(data))
 
 
 def problems_of(folder: Path) -> list[str]:

@@ -116,12 +116,18 @@ def actor_row(dataset: Dataset, actor_id: str, degree: int, events: int) -> dict
 
 
 def table_rows(dataset: Dataset, shown: nx.MultiDiGraph, events: list[TimelineEntry]) -> list[dict]:
-    """One row per actor shown: name, kind, organisation, degree (relations shown), events shown."""
+    """One row per actor shown: name, kind, organisation, degree (relations shown, country links aside),
+    events shown."""
     per_actor: dict[str, int] = {}
     for entry in events:
         for actor_id in entry.actor_ids:
             per_actor[actor_id] = per_actor.get(actor_id, 0) + 1
+    relations = dict.fromkeys(shown.nodes, 0)
+    for u, v, relation in shown.edges(data="relation"):
+        if relation not in CONTEXT_RELATIONS:  # an actor's country is context, not a relation it made
+            relations[u] += 1
+            relations[v] += 1
     rows = [row for node in shown.nodes
-            if (row := actor_row(dataset, node, shown.degree(node), per_actor.get(node, 0))) is not None]
+            if (row := actor_row(dataset, node, relations[node], per_actor.get(node, 0))) is not None]
     rows.sort(key=lambda r: (-r["degree"], r["actor"]))
     return rows

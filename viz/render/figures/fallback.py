@@ -34,8 +34,9 @@ _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
 def shown_degree(index: GraphIndex, masks: Masks) -> np.ndarray:
-    """Shown relations per node (every node of the index; 0 for the hidden ones)."""
-    ends = np.concatenate([index.edge_u[masks.edges], index.edge_v[masks.edges]])
+    """Shown relations per node, country links aside (every node of the index; 0 for the hidden ones)."""
+    edges = masks.edges & ~index.edge_context
+    ends = np.concatenate([index.edge_u[edges], index.edge_v[edges]])
     return np.bincount(ends, minlength=len(index.nodes))
 
 
