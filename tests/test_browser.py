@@ -44,11 +44,20 @@ def wait_for_details(page, text: str) -> None:
                            polling=100, timeout=10_000)
 
 
-def choose_organisation(page, name: str) -> None:
-    page.click("#org-filter")
-    page.fill(".dash-dropdown-search", name)
-    page.click(f".dash-dropdown-option:has-text('{name}')")
+def pick(page, dropdown: str, text: str) -> None:
+    """Choose ``text`` in a searchable dropdown and wait until its list has closed.
+
+    A click that lands while the list is still closing is taken as a click outside it and
+    swallowed, so the next step waits for the list to be gone."""
+    page.click(f"#{dropdown}")
+    page.fill(".dash-dropdown-search", text)
+    page.click(f".dash-dropdown-option:has-text('{text}')")
     page.keyboard.press("Escape")
+    page.wait_for_selector(".dash-dropdown-option", state="detached", timeout=10_000)
+
+
+def choose_organisation(page, name: str) -> None:
+    pick(page, "org-filter", name)
 
 
 def network_point_box(page, ref: str) -> dict:

@@ -4,7 +4,7 @@ import struct
 
 import pytest
 from conftest import open_page, page_problems
-from test_browser import choose_organisation, count_nodes, network_point_box, wait_for_details, wait_for_nodes
+from test_browser import choose_organisation, count_nodes, network_point_box, pick, wait_for_details, wait_for_nodes
 
 from viz.network.explore import visible_events, visible_graph
 from viz.network.state import ViewState, state_from_query
@@ -27,13 +27,6 @@ def expected_nodes(context, state: ViewState) -> int:
 def wait_for_events(page, count: int) -> None:
     page.wait_for_function(f"(n) => document.querySelectorAll('{EVENTS}').length === n", arg=count,
                            polling=100, timeout=15_000)
-
-
-def pick(page, dropdown: str, text: str) -> None:
-    page.click(f"#{dropdown}")
-    page.fill(".dash-dropdown-search", text)
-    page.click(f".dash-dropdown-option:has-text('{text}')")
-    page.keyboard.press("Escape")
 
 
 def set_years(page, first: int, last: int) -> None:

@@ -8,8 +8,7 @@ import zipfile
 import pytest
 from conftest import open_page, page_problems, serve
 from followthemoney import model
-from test_browser import EVENTS
-from test_explorer_browser import pick
+from test_browser import EVENTS, pick
 from test_exports_v2 import check_v2_csv, check_v2_timelinejs
 
 from viz import REPO_ROOT
