@@ -9,12 +9,22 @@ pytestmark = pytest.mark.browser
 
 EVENTS = "#timeline-graph .scatterlayer .trace .points path.point"
 NODES = "#network-graph .scatterlayer .trace path.point"
-# Node traces are the ones with ids (the relation hover points have none); DOM traces follow data order.
-COUNT_NODES = """() => { const gd = document.querySelector('#network-graph .js-plotly-plot');
-    if (!gd || !gd.data) return -1;
-    const traces = document.querySelectorAll('#network-graph .scatterlayer .trace'); let n = 0;
-    gd.data.forEach((t, i) => { if (t.ids && traces[i]) n += traces[i].querySelectorAll('path.point').length; });
+# Drawn nodes: points of the drawn traces whose points name nodes (the base per kind, or the overlay of the
+# nodes a filter keeps), the selection's ring aside. Each DOM trace carries its full trace (d3 data).
+COUNT_NODES = """() => { if (!document.querySelector('#network-graph .js-plotly-plot')) return -1; let n = 0;
+    document.querySelectorAll('#network-graph .scatterlayer .trace').forEach((el) => {
+      const t = el.__data__ && el.__data__[0] && el.__data__[0].trace;
+      const refs = (t && t.customdata) || [];
+      if (t.name !== 'selected' && refs.length && String(refs[0]).startsWith('node:')) {
+        n += el.querySelectorAll('path.point').length; } });
     return n; }"""
+
+
+def drawn_refs(page, graph: str = "network") -> list[str]:
+    """The customdata of every point drawn in a chart (traces hidden by a view are not drawn)."""
+    return page.evaluate("""(sel) => [].concat(...[...document.querySelectorAll(sel + ' .scatterlayer .trace')].map(
+        (el) => { const t = el.__data__ && el.__data__[0] && el.__data__[0].trace;
+                  return (t && t.customdata && t.visible === true) ? [...t.customdata] : []; }))""", f"#{graph}-graph")
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -61,15 +71,16 @@ def choose_organisation(page, name: str) -> None:
 
 
 def network_point_box(page, ref: str) -> dict:
-    """Bounding box of the network point whose customdata is ``ref`` (traces share one subplot)."""
-    trace, point = page.evaluate(
-        """(ref) => { const data = document.querySelector('#network-graph .js-plotly-plot').data;
-                      for (let t = 0; t < data.length; t++) {
-                        const i = (data[t].customdata || []).indexOf(ref); if (i >= 0) return [t, i]; }
+    """Bounding box of the drawn network point whose customdata is ``ref`` (DOM traces carry their trace)."""
+    found = page.evaluate(
+        """(ref) => { const els = [...document.querySelectorAll('#network-graph .scatterlayer .trace')];
+                      for (let k = 0; k < els.length; k++) {
+                        const t = els[k].__data__ && els[k].__data__[0] && els[k].__data__[0].trace;
+                        const i = ((t && t.customdata) || []).indexOf(ref); if (i >= 0) return [k, i]; }
                       return [-1, -1]; }""", ref)
-    assert trace >= 0, f"{ref} is not drawn"
-    return page.locator("#network-graph .scatterlayer .trace").nth(trace).locator("path.point").nth(
-        point).bounding_box()
+    assert found[0] >= 0, f"{ref} is not drawn"
+    return page.locator("#network-graph .scatterlayer .trace").nth(found[0]).locator("path.point").nth(
+        found[1]).bounding_box()
 
 
 def test_both_charts_draw_and_filter_updates_both(page, dataset, output_dir):
@@ -97,8 +108,7 @@ def test_both_charts_draw_and_filter_updates_both(page, dataset, output_dir):
     choose_organisation(page, "Elbit Systems")
     wait_for_nodes(page, len(elbit_nodes))
     wait_for_count(page, EVENTS, len(elbit_events))
-    network_refs = page.evaluate("[].concat(...document.querySelector('#network-graph .js-plotly-plot').data"
-                                 ".map(t => t.customdata || []))")
+    network_refs = drawn_refs(page)
     assert "node:rajesh-kumar-singh" in network_refs and "node:israel-katz" not in network_refs
     assert "17th" not in page.inner_text("#timeline-graph")
     assert page.inner_text("#view-summary").startswith(

@@ -15,10 +15,10 @@ from plotly.offline import get_plotlyjs_version
 
 from viz import ASSETS_DIR
 from viz.record.synth import write_synth
-from viz.render.large_view import LARGE_MIN_NODES
+from viz.render.figures.network import SVG_MAX_NODES
 
 BUNDLE = ASSETS_DIR / "vendor" / "plotly-strict.min.js"
-ACTORS, EVENTS = 4000, 1500  # more than LARGE_MIN_NODES nodes: both base charts are WebGL traces
+ACTORS, EVENTS = 4000, 1500  # more than SVG_MAX_NODES nodes: both base charts are WebGL traces
 #: a chart's WebGL canvases must hold at least this share of drawn (non-white) pixels
 MIN_DRAWN_SHARE = 0.01
 
@@ -61,7 +61,7 @@ def test_large_dataset_draws_webgl_under_the_real_csp(browser, large_app, output
                            polling=200, timeout=120_000)
     nodes = page.evaluate("""() => document.querySelector('#network-graph .js-plotly-plot')._fullData
         .filter(t => t.type === 'scattergl' && t.mode === 'markers').reduce((n, t) => n + (t._length || 0), 0)""")
-    assert nodes > LARGE_MIN_NODES  # the large (WebGL) view, not the SVG one
+    assert nodes > SVG_MAX_NODES  # the large (WebGL) view, not the SVG one
     page.screenshot(path=output_dir / "csp-large-dataset.png")
 
     assert page_problems(page) == []  # no CSP violation, no JavaScript error

@@ -101,13 +101,14 @@ def test_timeline_zoom_sets_the_window(page, context):
     assert context.year_range[0] < first <= context.year_range[1]
 
 
-def lit_points(page, graph: str, key: str) -> list[str]:
-    """The ``key`` values (ids or customdata) of the points drawn at full opacity in a chart."""
-    return page.evaluate("""([graph, key]) => { const out = [];
-        document.querySelector(graph + ' .js-plotly-plot').data.forEach(t => {
-          const o = (t.marker || {}).opacity; if (!t[key] || !Array.isArray(o)) return;
-          t[key].forEach((value, i) => { if (o[i] === 1) out.push(value); }); });
-        return out; }""", [graph, key])
+def lit_points(page, graph: str, trace: str) -> list[str]:
+    """The references (customdata) of the points a selection lights up: those of the ``trace`` drawn on
+    top of the dimmed chart ("selected" nodes, "selected events")."""
+    return page.evaluate("""([graph, name]) => [].concat(...[...document.querySelectorAll(
+        graph + ' .scatterlayer .trace')].map((el) => { const t = el.__data__ && el.__data__[0] && el.__data__[0].trace;
+            const drawn = t && t.name === name && el.querySelectorAll('path.point').length;
+            return drawn ? [...(t.customdata || [])] : []; }))""",
+                         [graph, trace])
 
 
 def test_linked_selection(page, context):
@@ -116,16 +117,21 @@ def test_linked_selection(page, context):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_for_details(page, "Amir Eshel")
     # The timeline lights up Eshel's events and dims the rest.
-    lit = lit_points(page, "#timeline-graph", "customdata")
+    page.wait_for_function("() => document.querySelector('#timeline-graph .js-plotly-plot').data.some("
+                           "(t) => t.name === 'selected events' && (t.x || []).length)", polling=100, timeout=10_000)
+    lit = lit_points(page, "#timeline-graph", "selected events")
     assert "event:jwg-15" in lit and "event:jwg-17" not in lit
     page.wait_for_timeout(400)  # two clicks within Plotly's 300 ms doubleClickDelay are a double-click
     label = page.locator("#timeline-graph .textpoint", has_text="17th")
     tb = label.bounding_box()
     page.mouse.click(tb["x"] + tb["width"] / 2, tb["y"] + tb["height"] + 8)
     wait_for_details(page, "17th India–Israel JWG")
-    lit_nodes = lit_points(page, "#network-graph", "ids")
-    assert {"rajesh-kumar-singh", "amir-baram", "mou-defence-cooperation-2025"} <= set(lit_nodes)
-    assert "amir-eshel" not in lit_nodes
+    page.wait_for_function("() => document.querySelector('#network-graph .js-plotly-plot').data.some("
+                           "(t) => t.name === 'selected' && (t.customdata || []).includes('node:rajesh-kumar-singh'))",
+                           polling=100, timeout=10_000)
+    lit_nodes = lit_points(page, "#network-graph", "selected")
+    assert {"node:rajesh-kumar-singh", "node:amir-baram", "node:mou-defence-cooperation-2025"} <= set(lit_nodes)
+    assert "node:amir-eshel" not in lit_nodes
 
 
 def test_actor_search_focuses_the_network(page, context):
@@ -153,22 +159,35 @@ def test_url_round_trip(page, browser, live_app, context):
     assert not problems
 
 
-def test_table_is_synced_sortable_and_keyboard_navigable(page, context):
+def test_table_is_paged_synced_sortable_and_keyboard_navigable(page, context):
+    from viz.network.explore import table_rows
+    from viz.render.table import TABLE_PAGE_SIZE
+
     page.wait_for_selector("#actor-table td")
     rows = "#actor-table tbody tr:has(td)"
-    assert page.locator(rows).count() == len(context.dataset.actors)
-    choose_organisation(page, "Elbit Systems")
+    everyone = table_rows(context.dataset, context.graph, visible_events(context.dataset, ViewState()))
+    assert len(everyone) > TABLE_PAGE_SIZE  # the default dataset needs more than one page
+    names = "#actor-table tbody td[data-dash-column='actor']"
+    assert page.locator(names).all_inner_texts() == [r["actor"] for r in everyone[:TABLE_PAGE_SIZE]]
+    page.click("#actor-table .next-page")  # the next page comes from the server, in the same order
+    expected = [r["actor"] for r in everyone[TABLE_PAGE_SIZE:2 * TABLE_PAGE_SIZE]]
+    page.wait_for_function("([sel, want]) => JSON.stringify([...document.querySelectorAll(sel)].map("
+                           "(td) => td.innerText)) === JSON.stringify(want)", arg=[names, expected], polling=100,
+                           timeout=10_000)
+    choose_organisation(page, "Elbit Systems")  # a new view starts on its first page
     shown = visible_graph(context.graph, context.dataset, ViewState(orgs=("elbit",)))
     actors = [n for n in shown if n in context.dataset.actor_by_id]
     page.wait_for_function(f"() => document.querySelectorAll('{rows}').length === {len(actors)}", polling=100,
                            timeout=10_000)
-    page.click("#actor-table th[data-dash-column='actor'] .column-header--sort")
-    names = page.locator(f"{rows} td[data-dash-column='actor']").all_inner_texts()
-    assert names == sorted(names, key=str.lower) or names == sorted(names)
+    page.click("#actor-table th[data-dash-column='actor'] .column-header--sort")  # sorted on the server
+    wanted = sorted(page.locator(names).all_inner_texts(), key=lambda n: (n.casefold(), n))
+    page.wait_for_function("([sel, want]) => JSON.stringify([...document.querySelectorAll(sel)].map("
+                           "(td) => td.innerText)) === JSON.stringify(want)", arg=[names, wanted], polling=100,
+                           timeout=10_000)
     page.click(f"{rows} >> nth=0 >> td[data-dash-column='actor']")
-    wait_for_details(page, names[0])
+    wait_for_details(page, wanted[0])
     page.keyboard.press("ArrowDown")
-    wait_for_details(page, names[1])
+    wait_for_details(page, wanted[1])
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -1,3 +1,7 @@
+import base64
+
+import numpy as np
+import pytest
 import yaml
 from conftest import dump_yaml
 
@@ -7,32 +11,60 @@ from viz.network.state import ViewState
 from viz.network.timeline import timeline_entries
 from viz.record.labels import lane_labels
 from viz.render.details import source_labels
-from viz.render.figures import modebar_config, network_figure, timeline_figure
+from viz.render.figures import modebar_config, timeline_figure
+from viz.render.figures.hovers import node_hover
+from viz.render.figures.network import NetworkTraces
 from viz.render.view import build_view, prepare_context
 
 
-def test_network_has_one_trace_per_kind_with_legend(small):
-    graph = build_graph(small)
-    fig = network_figure(graph, node_positions(graph), sources=source_labels(small), title="t")
-    node_traces = [t for t in fig.data if t.mode == "markers+text"]
-    legend = {t.name for t in node_traces}
-    assert legend == {"person", "government body", "company", "country", "group", "agreement"}
-    colours = {t.marker.color for t in node_traces}
-    assert len(colours) == len(node_traces)
-    assert sum(len(t.x) for t in node_traces) == graph.number_of_nodes()
-    singh = next(t for t in node_traces if t.name == "person")
+def _decoded(values) -> list:
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype={"f4": np.float32}[values["dtype"]]).tolist()
+    return list(values)
+
+
+def drawn_nodes(fig) -> dict[str, tuple[float, float]]:
+    """Where each node drawn in a whole figure sits: visible traces whose points name nodes."""
+    found = {}
+    for trace in fig.to_plotly_json()["data"]:
+        refs = trace.get("customdata")
+        if trace.get("visible") is False or refs is None or not len(refs) or not str(refs[0]).startswith("node:"):
+            continue
+        if trace.get("name") == "selected":
+            continue
+        for ref, x, y in zip(refs, _decoded(trace["x"]), _decoded(trace["y"]), strict=True):
+            found[ref[len("node:"):]] = (x, y)
+    return found
+
+
+def test_network_has_one_trace_per_kind_and_a_legend_in_their_colours(small):
+    context = prepare_context(small.path)
+    fig = build_view(context).network
+    traces = NetworkTraces(context.figures.index)
+    kinds = [fig.data[number] for number in traces.kinds.values()]
+    legend = [t for t in fig.data[traces.legend:] if t.mode == "markers"]
+    assert {t.name for t in legend} == {"person", "government body", "company", "country", "group", "agreement"}
+    assert {t.name: t.marker.color for t in legend} == {t.name: t.marker.color for t in kinds}
+    assert len({t.marker.color for t in legend}) == len(legend)
+    assert sum(len(t.x) for t in kinds) == context.graph.number_of_nodes()
+    singh = next(t for t in kinds if t.name == "person")
     hover = singh.hovertext[list(singh.customdata).index("node:rajesh-kumar-singh")]
     assert "Rajesh Kumar Singh" in hover and "person" in hover.lower() and "Defence Secretary" in hover
     assert "Source: Business Standard, 5 Nov 2025" in hover
+    # filtering greys or hides nodes, never the legend
+    grey = build_view(context, ViewState(orgs=("elbit",), grey=True)).network
+    assert [t.marker.color for t in grey.data[traces.legend:] if t.mode == "markers"] == [
+        t.marker.color for t in legend]
 
 
 def test_every_related_pair_has_a_hover_point_with_sources(small):
     context = prepare_context(small.path)
     fig = build_view(context).network
-    pairs = next(t for t in fig.data if t.name == "relation")
-    refs = list(pairs.customdata)
-    assert len(refs) == len({tuple(sorted(e[:2])) for e in context.graph.edges})
-    hover = pairs.hovertext[refs.index("pair:jwg-defence|rajesh-kumar-singh")]
+    points = [t for t in fig.data if t.name == "relation" and t.visible is not False]
+    refs = [ref for t in points for ref in t.customdata]
+    assert set(refs) == {f"pair:{min(u, v)}|{max(u, v)}" for u, v, _ in context.graph.edges if u != v}
+    hover = next(text for t in points for ref, text in zip(t.customdata, t.hovertext, strict=True)
+                 if ref == "pair:jwg-defence|rajesh-kumar-singh")
     assert "Rajesh Kumar Singh co-chaired India–Israel Joint Working Group" in hover
     assert "17th India–Israel JWG on Defence Cooperation (4 Nov 2025)" in hover
     assert "Sources: IANS, date not shown; Business Standard, 5 Nov 2025 +2 more" in hover
@@ -40,23 +72,16 @@ def test_every_related_pair_has_a_hover_point_with_sources(small):
 
 def test_positions_are_stable_under_filtering(small):
     context = prepare_context(small.path)
-    full = build_view(context).network
-    filtered = build_view(context, ViewState(orgs=("elbit",))).network
-
-    def coords(fig):
-        return {cid: (x, y) for t in fig.data if t.ids is not None
-                for cid, x, y in zip(t.ids, t.x, t.y, strict=True)}
-
-    before, after = coords(full), coords(filtered)
+    before = drawn_nodes(build_view(context).network)
+    after = drawn_nodes(build_view(context, ViewState(orgs=("elbit",))).network)
     assert set(after) == {"elbit", "rajesh-kumar-singh"}
-    assert all(after[n] == before[n] for n in after)
+    assert all(after[n] == pytest.approx(before[n]) for n in after)
 
 
 def test_hover_text_is_escaped(small):
     graph = build_graph(small).copy()
     graph.nodes["elbit"]["label"] = "<img src=x onerror=alert(1)>"
-    fig = network_figure(graph, node_positions(graph))
-    text = " ".join(h for t in fig.data if t.hovertext is not None for h in t.hovertext)
+    text = node_hover(graph, "elbit", source_labels(small))
     assert "<img" not in text and "&lt;img" in text
 
 
@@ -136,7 +161,6 @@ def test_layout_is_cached_by_content_hash(small, tmp_path, monkeypatch):
 def test_large_graphs_use_the_fast_layout():
     import networkx as nx
 
-    from viz.network.positions import node_positions
 
     graph = nx.barabasi_albert_graph(2000, 2, seed=1)
     positions = node_positions(graph)

@@ -71,7 +71,7 @@ def test_relations_are_sorted_into_contiguous_time_and_kind_buckets(case):
     data, graph, index = case
     assert index.edge_count == graph.number_of_edges()
     assert (index.edge_bucket[1:] >= index.edge_bucket[:-1]).all()
-    for b, (years, kind) in enumerate(index.buckets):
+    for b, (years, kind, style) in enumerate(index.buckets):
         part = slice(index.bucket_start[b], index.bucket_start[b + 1])
         kinds = {event_lane(data.events[e]) if e >= 0 else "" for e in index.edge_event[part]}
         assert kinds == {kind}
@@ -81,3 +81,7 @@ def test_relations_are_sorted_into_contiguous_time_and_kind_buckets(case):
             first = [dt.date.fromordinal(int(d)).year for d in index.edge_first[part]]
             last = [dt.date.fromordinal(int(d)).year for d in index.edge_last[part]]
             assert set(first) == {years[0]} and set(last) == {years[1]}
+        assert (index.edge_context[part] == (style == "context")).all()
+        if style == "tentative":  # a link to an agreement not (yet) signed
+            assert all(any(graph.nodes[index.nodes[n]].get("status") not in (None, "signed", "in_force", "expired")
+                           for n in (index.edge_u[e], index.edge_v[e])) for e in range(part.start, part.stop))

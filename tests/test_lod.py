@@ -13,11 +13,12 @@ from viz.network.explore import visible_events, visible_graph
 from viz.network.graph_index import visible_masks
 from viz.network.state import ViewState
 from viz.record.synth import write_synth
+from viz.render.engine import viewport_of, viewport_patch
 from viz.render.figures.aggregate import DETAIL_MAX_NODES, find_communities
 from viz.render.figures.common import GHOST
-from viz.render.figures.scale import FOCUS_MAX_NODES, NetworkTraces, network_changes
+from viz.render.figures.network import NetworkTraces
+from viz.render.figures.network_patch import FOCUS_MAX_NODES, network_changes
 from viz.render.figures.timeline_patch import DETAIL_MAX_EVENTS, FOCUS_MAX_EVENTS
-from viz.render.large_view import viewport_of, viewport_patch
 from viz.render.view import build_view, prepare_context
 
 #: the largest patch an interaction may send (issue 13: every interaction <= 100 KB)
@@ -47,8 +48,8 @@ def _busiest(context) -> str:
 
 
 def test_communities_cover_every_node_and_are_reproducible(dense):
-    index = dense.large_figures.index
-    communities = dense.large_figures.communities
+    index = dense.figures.index
+    communities = dense.figures.network.communities
     assert communities is not None and 1 < communities.count < len(index.nodes) / 20
     assert communities.size.sum() == len(index.nodes) and (np.diff(communities.size) <= 0).all()
     again = find_communities(index)
@@ -56,9 +57,9 @@ def test_communities_cover_every_node_and_are_reproducible(dense):
 
 
 def test_the_base_network_draws_communities_not_a_disc_of_nodes(dense):
-    figure = dense.large_figures.network
-    traces = NetworkTraces(dense.large_figures.index)
-    communities = dense.large_figures.communities
+    figure = dense.figures.network.figure
+    traces = NetworkTraces(dense.figures.index)
+    communities = dense.figures.network.communities
     markers = _trace(figure, traces.communities)
     assert markers["visible"] is True and len(_decode(markers["x"])) == communities.count
     assert (_decode(markers["marker"]["size"]) > 0).all()
@@ -87,7 +88,7 @@ def _zoom(context, region) -> tuple[dict, list]:
 
 
 def test_zooming_in_draws_individual_nodes(dense):
-    index = dense.large_figures.index
+    index = dense.figures.index
     traces = NetworkTraces(index)
     assert viewport_of({"autosize": True}) is False and viewport_of({"xaxis.autorange": True}) is None
     # a small region: its nodes (and the relations that touch them) in the overlay, the communities faint
@@ -99,7 +100,7 @@ def test_zooming_in_draws_individual_nodes(dense):
     assert inside.sum() > 0 and values[(traces.overlay_nodes, "customdata")] == [
         f"node:{index.nodes[i]}" for i in np.flatnonzero(inside)]
     assert values[(traces.communities, "marker", "color")] == GHOST
-    drawn = {frozenset(p) for p in _pairs(values, traces.overlay_edges, index)}
+    drawn = {frozenset(p) for trace in traces.overlay_edges.values() for p in _pairs(values, trace, index)}
     touching = {frozenset((index.nodes[u], index.nodes[v])) for u, v in zip(index.edge_u, index.edge_v, strict=True)
                 if u != v and (inside[u] or inside[v])}
     assert drawn == touching or drawn == {p for p in touching if all(inside[index.node_index[n]] for n in p)}
@@ -111,8 +112,7 @@ def test_zooming_in_draws_individual_nodes(dense):
     assert values[(traces.overlay_nodes, "customdata")] == []
     # zoomed out again: communities
     whole = ([-1.0, 2.0], [-1.0, 2.0])
-    changes = network_changes(index, None, None, title="", communities=dense.large_figures.communities,
-                              viewport=whole)
+    changes = network_changes(dense.figures.network, None, None, title="", viewport=whole)
     assert changes[("data", traces.communities, "visible")] is True
     assert changes[("data", traces.communities, "marker", "color")] != GHOST
 
@@ -126,7 +126,7 @@ def _pairs(values: dict, trace: int, index) -> list[tuple[str, str]]:
 
 
 def test_clicking_a_community_zooms_to_its_core(dense):
-    communities = dense.large_figures.communities
+    communities = dense.figures.network.communities
     operations = viewport_patch(dense, ViewState(), None, community=0).to_plotly_json()["operations"]
     ranges = {op["location"][1]: op["params"]["value"] for op in operations
               if op["location"][0] == "layout" and op["location"][2:] == ["range"]}
@@ -140,7 +140,7 @@ def test_an_organisation_filter_shows_exactly_its_nodes_and_relations(dense, hop
     state = ViewState(orgs=(_busiest(dense),), hops=hops)
     view = build_view(dense, state)
     shown = visible_graph(dense.graph, dense.dataset, state)
-    traces = NetworkTraces(dense.large_figures.index)
+    traces = NetworkTraces(dense.figures.index)
     assert shown.number_of_nodes() <= FOCUS_MAX_NODES
     overlay = _trace(view.network, traces.overlay_nodes)
     assert set(overlay["customdata"]) == {f"node:{n}" for n in shown.nodes}
@@ -153,23 +153,23 @@ def test_an_organisation_filter_shows_exactly_its_nodes_and_relations(dense, hop
 def test_a_filter_that_keeps_many_nodes_sizes_the_communities_by_what_it_keeps(dense):
     kinds = ("person",)
     state = ViewState(actor_kinds=kinds)
-    masks = visible_masks(dense.large_figures.index, state)
+    masks = visible_masks(dense.figures.index, state)
     assert masks.nodes.sum() > FOCUS_MAX_NODES
     view = build_view(dense, state)
-    traces = NetworkTraces(dense.large_figures.index)
-    communities = dense.large_figures.communities
+    traces = NetworkTraces(dense.figures.index)
+    communities = dense.figures.network.communities
     sizes = _decode(_trace(view.network, traces.communities)["marker"]["size"])
     kept = np.bincount(communities.member[masks.nodes], minlength=communities.count)
     assert ((sizes > 0) == (kept > 0)).all() and (sizes[kept > 0] < _decode(
-        _trace(dense.large_figures.network, traces.communities)["marker"]["size"])[kept > 0] + 1e-6).all()
+        _trace(dense.figures.network.figure, traces.communities)["marker"]["size"])[kept > 0] + 1e-6).all()
     assert _trace(view.network, traces.overlay_nodes)["customdata"] == []
     assert any(len(_decode(_trace(view.network, t)["x"])) for t in traces.filtered_links)
     assert _patch_bytes(build_view(dense, state, patch=True).network) < MAX_PATCH_BYTES
 
 
 def test_the_timeline_draws_month_densities_until_a_window_or_filter_thins_it(dense):
-    tmap = dense.large_figures.timeline_map
-    figure = dense.large_figures.timeline.to_plotly_json()["data"]
+    tmap = dense.figures.timeline_map
+    figure = dense.figures.timeline.to_plotly_json()["data"]
     assert tmap.density is not None and len(dense.dataset.events) > DETAIL_MAX_EVENTS
     heat = figure[tmap.density.trace]
     dated = sum(1 for e in dense.dataset.events if e.date.start)
@@ -177,20 +177,20 @@ def test_the_timeline_draws_month_densities_until_a_window_or_filter_thins_it(de
     assert sum(map(sum, heat["z"])) == dated  # every dated event counted once
     # the 5,000 overlapping markers are not in the base at all (nor drawn)
     assert all(len(figure[t]["x"]) == 0 for t, _, _, undated in tmap.traces if not undated)
-    assert figure[tmap.density.overlay]["x"] == []
+    assert figure[tmap.overlays[0]]["x"] == []
     years = sorted({int(e.date.start[:4]) for e in dense.dataset.events if e.date.start})
     for state in (ViewState(start=dt.date(years[len(years) // 2], 1, 1), end=dt.date(years[len(years) // 2], 12, 31)),
                   ViewState(orgs=(_busiest(dense),))):
         kept = {f"event:{e.event_id}" for e in visible_events(dense.dataset, state) if e.start is not None}
         assert 0 < len(kept) <= FOCUS_MAX_EVENTS
         data = build_view(dense, state).timeline.to_plotly_json()["data"]
-        overlay = data[tmap.density.overlay]
+        overlay = data[tmap.overlays[0]]
         assert set(overlay["customdata"]) == kept and len(overlay["customdata"]) == len(kept)
         assert all(text.startswith("<b>") for text in overlay["hovertext"])
         assert data[tmap.density.trace]["visible"] is False
         assert _patch_bytes(build_view(dense, state, patch=True).timeline) < MAX_PATCH_BYTES
     # a filter that keeps many events (the busiest lanes but one): the densities count only those
-    index = dense.large_figures.index
+    index = dense.figures.index
     lanes = [index.event_kinds[k] for k in np.argsort(-np.bincount(index.event_kind))]
     state = ViewState(event_kinds=tuple(lanes[:-1]))
     kept = [e for e in visible_events(dense.dataset, state) if e.start is not None]

@@ -22,9 +22,7 @@ from viz.render.view import build_view, prepare_context
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
     """A synthetic context drawn the large way (forced: the real threshold is 3000 nodes)."""
-    context = prepare_context(write_synth(tmp_path_factory.mktemp("no-webgl"), 800, 900, fmt="json"))
-    context.__dict__["large"] = True
-    return context
+    return prepare_context(write_synth(tmp_path_factory.mktemp("no-webgl"), 800, 900, fmt="json"), large=True)
 
 
 def _refs(figure: go.Figure, kind: str) -> list[str]:

@@ -19,7 +19,7 @@ from viz.network.state import ViewState
 from viz.record.load import load_dataset
 from viz.record.synth import write_synth
 from viz.render.figures.fallback import SVG_MAX_EVENTS, TOP_NODES
-from viz.render.large_view import LARGE_MIN_NODES
+from viz.render.figures.network import SVG_MAX_NODES
 from viz.render.view import dataset_hash
 
 pytestmark = pytest.mark.browser
@@ -97,7 +97,7 @@ def test_without_webgl_a_large_dataset_says_so_and_is_drawn_as_svg(no_webgl_brow
             relations[u] += 1
             relations[v] += 1
     _wait_for(page, "shown simplified", max(graph, key=relations.get), "events per month")
-    assert graph.number_of_nodes() > LARGE_MIN_NODES  # the large (WebGL) view, had the browser drawn WebGL
+    assert graph.number_of_nodes() > SVG_MAX_NODES  # the large (WebGL) view, had the browser drawn WebGL
     note = page.inner_text(NOTE)
     assert note.startswith("Your browser has no WebGL, so this large network is shown simplified: "
                            f"the {TOP_NODES} best-connected of its {graph.number_of_nodes():,} actors")
@@ -132,9 +132,13 @@ def test_without_webgl_a_large_dataset_says_so_and_is_drawn_as_svg(no_webgl_brow
     assert page.evaluate("() => window.__webglErrorShown") is False
     page.screenshot(path=output_dir / "no-webgl-organisation.png", full_page=True)
 
-    # a click on an SVG node selects it (the farthest from the middle: no neighbour sits under the pointer)
-    middle = [sum(axis) / len(axis) for axis in zip(*(positions[n] for n in shown), strict=True)]
-    lonely = max(shown, key=lambda n: sum((a - b) ** 2 for a, b in zip(positions[n], middle, strict=True)))
+    # a click on an SVG node selects it (of those in the frame, the farthest from the middle: no neighbour sits
+    # under the pointer; the frame is drawn around the organisation, so its farthest relations may lie outside)
+    (x0, x1), (y0, y1) = page.evaluate("""() => { const l = document.querySelector('#network-graph .js-plotly-plot')
+        ._fullLayout; return [l.xaxis.range, l.yaxis.range]; }""")
+    framed = [n for n in shown if x0 <= positions[n][0] <= x1 and y0 <= positions[n][1] <= y1]
+    middle = [sum(axis) / len(axis) for axis in zip(*(positions[n] for n in framed), strict=True)]
+    lonely = max(framed, key=lambda n: sum((a - b) ** 2 for a, b in zip(positions[n], middle, strict=True)))
     box = network_point_box(page, f"node:{lonely}")
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_for_details(page, graph.nodes[lonely]["label"])
@@ -149,7 +153,7 @@ def test_with_webgl_nothing_changes(browser, large_app, output_dir):
     page = open_page(browser)
     renders: list[dict] = []
     page.on("request", lambda request: renders.append(json.loads(request.post_data))
-            if "_dash-update-component" in request.url and "actor-table.data" in (request.post_data or "") else None)
+            if "_dash-update-component" in request.url and "timeline-graph.figure" in (request.post_data or "") else None)
     page.add_init_script(RECORD_DRAWS)
     page.goto(large_app, timeout=120_000)
     page.wait_for_function("() => ['network-graph', 'timeline-graph'].every(g => window.__draws.some(d => d[0] === g))",

@@ -11,16 +11,16 @@ from plotly.utils import PlotlyJSONEncoder
 from viz.network.explore import visible_graph
 from viz.network.state import ViewState
 from viz.record.synth import write_synth
-from viz.render.figures.scale import NetworkTraces, apply_changes, clicked_node, polylines
+from viz.render.figures.arrays import polylines
+from viz.render.figures.network import NetworkTraces, clicked_node
+from viz.render.figures.network_patch import apply_changes
 from viz.render.view import build_view, prepare_context
 
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
-    """A synthetic context drawn the large way (forced: the real threshold is 3000 nodes)."""
-    context = prepare_context(write_synth(tmp_path_factory.mktemp("scale"), 800, 900, fmt="json"))
-    context.__dict__["large"] = True
-    return context
+    """A synthetic context of 800 actors (drawn in SVG; the same engine draws the large ones in WebGL)."""
+    return prepare_context(write_synth(tmp_path_factory.mktemp("scale"), 800, 900, fmt="json"))
 
 
 def _decode(value):
@@ -39,7 +39,8 @@ def _drawn_pairs(figure, context) -> set[frozenset]:
     pairs = set()
     data = figure.to_plotly_json()["data"]
     for trace in data:
-        if trace.get("mode") != "lines" or trace.get("visible") is False or trace["name"] == "selected relations":
+        if trace.get("mode") != "lines" or trace.get("visible") is False or trace["name"] in (
+                "selected relations", "shortest path"):
             continue
         x, y = _decode(trace["x"]), _decode(trace["y"])
         for i in range(len(x) - 1):
@@ -75,8 +76,8 @@ def test_figures_draw_exactly_the_relations_and_nodes_of_the_view(big, state):
     view = build_view(big, state)
     shown = visible_graph(big.graph, big.dataset, state)
     assert _drawn_pairs(view.network, big) == {frozenset((u, v)) for u, v in shown.edges() if u != v}
-    traces = NetworkTraces(big.large_figures.index)
-    index = big.large_figures.index
+    traces = NetworkTraces(big.figures.index)
+    index = big.figures.index
     data = view.network.to_plotly_json()["data"]
     lit = set(data[traces.overlay_nodes].get("customdata") or [])
     for kind, number in traces.kinds.items():
@@ -96,7 +97,7 @@ def test_a_filter_is_a_small_patch_not_a_figure(big):
         view = build_view(big, state, patch=True)
         assert isinstance(view.network, Patch) and isinstance(view.timeline, Patch)
         update = view.network.to_plotly_json()
-        traces = NetworkTraces(big.large_figures.index)
+        traces = NetworkTraces(big.figures.index)
         base_traces = {*traces.buckets, *traces.kinds.values()}
         moved = [op["location"] for op in update["operations"]
                  if op["location"][0] == "data" and op["location"][1] in base_traces and op["location"][2] in "xy"]
@@ -105,27 +106,29 @@ def test_a_filter_is_a_small_patch_not_a_figure(big):
     # applying a state's patch to the base gives the state's whole figure
     state = ViewState(orgs=(busiest,), selected=f"node:{busiest}")
     whole = build_view(big, state).network.to_plotly_json()
-    patched = apply_changes(big.large_figures.network, {})
+    patched = apply_changes(big.figures.network.figure, {})
     assert whole["layout"]["title"]["text"] != patched.to_plotly_json()["layout"]["title"]["text"]
 
 
 def test_clicks_on_base_nodes_map_back_to_their_ids(big):
-    index = big.large_figures.index
+    index = big.figures.index
     traces = NetworkTraces(index)
-    data = big.large_figures.network.to_plotly_json()["data"]
+    data = big.figures.network.figure.to_plotly_json()["data"]
     for kind, number in traces.kinds.items():
         members = np.flatnonzero(index.node_kind == index.kinds.index(kind))
         last = len(members) - 1
         assert clicked_node(index, number, last) == index.nodes[members[last]]
-        assert data[number]["hovertext"][last] == index.labels[members[last]]
+        # an SVG base names each node in its customdata, and its hover is the node's full card
+        assert data[number]["customdata"][last] == f"node:{index.nodes[members[last]]}"
+        assert data[number]["hovertext"][last].startswith(f"<b>{index.labels[members[last]]}</b>")
     assert clicked_node(index, traces.labels, 0) is None and clicked_node(index, traces.kinds["person"], 10**6) is None
 
 
 def test_selection_lights_the_same_nodes_and_events_as_the_small_path(big):
     from viz.network.explore import selection_highlight
-    from viz.render.large_view import highlight_masks
+    from viz.render.engine import highlight_masks
 
-    index = big.large_figures.index
+    index = big.figures.index
     busiest = max((a.id for a in big.dataset.organisations()), key=big.graph.degree)
     agreement = big.dataset.agreements[0].id
     for ref in (f"node:{busiest}", f"node:{agreement}", f"event:{big.dataset.events[5].id}", "node:nobody"):

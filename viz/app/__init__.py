@@ -38,6 +38,7 @@ def create_app(data_dir: str | Path | None = None, context: ViewContext | None =
         assets_folder=str(ASSETS_DIR),
         update_title=None,
         on_error=_report_callback_error,
+        compress=True,  # flask-compress: callback answers are mostly repeated keys and hover text
     )
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES  # a larger body is refused (413) unread
     app.layout = app_shell(context)

@@ -11,21 +11,24 @@ from viz.app.layout import dataset_gone_page, page_layout, upload_errors
 from viz.app.upload import Contexts, DatasetGone, decode_uploads, store_upload
 from viz.exports.interop import export_bytes
 from viz.network.explore import visible_events, visible_graph
+from viz.network.graph_index import visible_masks
 from viz.network.state import ViewState, controls_from_state, state_from_controls, state_from_query
 from viz.record.labels import SERIES_LANE_PREFIX
 from viz.record.load import DatasetError
-from viz.render.figures.scale import clicked_node
-from viz.render.large_view import viewport_of, viewport_patch
+from viz.render.engine import viewport_of, viewport_patch
+from viz.render.figures.network import clicked_node
 from viz.render.options import SEARCH_LIMIT, actor_options
 from viz.render.report import render_view_report
+from viz.render.table import table_page
 from viz.render.view import build_view, view_analysis
 
 #: the controls that make up the state, in the order the callbacks list them
 CONTROLS = [("org-filter", "value"), ("actor-kind-filter", "value"), ("event-kind-filter", "value"),
             ("topic-filter", "value"), ("hops", "value"), ("time-window", "value"), ("actor-search", "value"),
-            ("selection", "data"), ("path-from", "value"), ("path-to", "value"), ("country-links", "value")]
+            ("selection", "data"), ("path-from", "value"), ("path-to", "value"), ("country-links", "value"),
+            ("filtered-nodes", "value")]
 CONTROL_KEYS = ["orgs", "actor_kinds", "event_kinds", "topics", "hops", "years", "focus", "selected",
-                "path_from", "path_to", "countries"]
+                "path_from", "path_to", "countries", "filtered"]
 
 
 def _clicked_ref(click: dict | None) -> str | None:
@@ -127,14 +130,14 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         if ref and ref.startswith("community:"):  # a community is zoomed to (network_detail), not selected
             return no_update
         context = contexts.get(key)
-        if ref is None and trigger == "network-graph" and context.large:
+        if ref is None and trigger == "network-graph":  # a WebGL base node carries no customdata
             point = ((click or {}).get("points") or [{}])[0]
-            node = clicked_node(context.large_figures.index, point.get("curveNumber", -1), point.get("pointNumber", -1))
+            node = clicked_node(context.figures.index, point.get("curveNumber", -1), point.get("pointNumber", -1))
             ref = f"node:{node}" if node else None
         return ref or no_update
 
     @app.callback(
-        Output("network-graph", "figure"), Output("timeline-graph", "figure"), Output("actor-table", "data"),
+        Output("network-graph", "figure"), Output("timeline-graph", "figure"),
         Output("view-summary", "children"), Output("details", "children"), Output("url-query", "data"),
         *[Input(cid, prop) for cid, prop in CONTROLS], Input("webgl", "data"), DATASET,
         prevent_initial_call=True,
@@ -145,7 +148,24 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         set_props("app-error", {"children": None})  # a good render clears an earlier error
         if view.note:
             set_props("webgl-note", {"children": view.note})
-        return view.network, view.timeline, view.table, view.summary, view.details, view.query
+        return view.network, view.timeline, view.summary, view.details, view.query
+
+    @app.callback(
+        Output("actor-table", "data"), Output("actor-table", "page_count"), Output("actor-table", "page_current"),
+        *[Input(cid, prop) for cid, prop in CONTROLS if cid != "selection"],
+        Input("actor-table", "page_current"), Input("actor-table", "sort_by"), DATASET,
+        prevent_initial_call=True,
+    )
+    def table(*values):
+        """One page of the actors in view; a new view starts at its first page."""
+        *controls, page, sort_by, key = values
+        controls.insert(CONTROL_KEYS.index("selected"), None)  # a selection does not change the table
+        context = contexts.get(key)
+        first = ctx.triggered_id != "actor-table" or "actor-table.sort_by" in ctx.triggered_prop_ids
+        result = table_page(context.figures.table, context.figures.index,
+                            visible_masks(context.figures.index, state_of(key, *controls)),
+                            sort_by, 0 if first else page if isinstance(page, int) else 0)
+        return result.rows, result.page_count, result.page
 
     @app.callback(
         Output("network-graph", "figure", allow_duplicate=True),
@@ -166,10 +186,7 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
             community = int(number)
         elif (viewport := viewport_of(relayout)) is False:
             return no_update
-        context = contexts.get(key)
-        if not context.large:
-            return no_update
-        patch = viewport_patch(context, state_of(key, *controls), viewport, community)
+        patch = viewport_patch(contexts.get(key), state_of(key, *controls), viewport, community)
         return no_update if patch is None else patch
 
     @app.callback(Output("analysis", "children"), *[Input(cid, prop) for cid, prop in CONTROLS], DATASET,

@@ -14,10 +14,8 @@ from viz.render.export_size import MAX_SIZE, MIN_SIZE
 from viz.render.figures import modebar_config
 from viz.render.figures.timeline import PRECISION_LEGEND
 from viz.render.options import actor_options
+from viz.render.table import TABLE_COLUMNS, TABLE_PAGE_SIZE
 from viz.render.view import ViewContext, build_view, view_analysis
-
-TABLE_COLUMNS = [("actor", "Actor"), ("kind", "Kind"), ("organisation", "Organisation"),
-                 ("degree", "Relations"), ("events", "Events")]
 
 
 def _session_button(entry: TimelineEntry) -> html.Button:
@@ -74,6 +72,11 @@ def _filters(context: ViewContext) -> html.Section:
                   "topic-filter"),
         dcc.Checklist(id="country-links", options=[{"label": " Show country links", "value": "show"}],
                       value=["show"], className="viz-country-links"),
+        html.Fieldset(className="viz-control viz-filtered-nodes", children=[
+            html.Legend("Filtered-out actors and events"),
+            dcc.RadioItems(id="filtered-nodes", value="hide", inline=True,
+                           options=[{"label": " hide", "value": "hide"}, {"label": " grey", "value": "grey"}]),
+        ]),
         _labelled("Neighbours within (hops)", dcc.Dropdown(id="hops", options=[0, 1, 2, 3], value=1,
                                                           clearable=False), "hops"),
         html.Div(className="viz-buttons", children=[
@@ -217,9 +220,10 @@ def page_layout(context: ViewContext, notice: str | None = None) -> html.Div:
         html.Section(className="viz-table", children=[
             html.H2("Actors in view", id="actor-table-title"),
             dash_table.DataTable(
-                id="actor-table", data=view.table,
-                columns=[{"name": name, "id": key} for key, name in TABLE_COLUMNS],
-                sort_action="native", page_action="none", cell_selectable=True,
+                # one page at a time from the server (viz.render.table), sorted there: any size stays light
+                id="actor-table", data=view.table.rows, page_count=view.table.page_count, page_current=0,
+                page_size=TABLE_PAGE_SIZE, page_action="custom", sort_action="custom", sort_mode="multi", sort_by=[],
+                columns=[{"name": name, "id": key} for key, name in TABLE_COLUMNS], cell_selectable=True,
                 style_table={"overflowX": "auto", "maxHeight": "420px", "overflowY": "auto"},
                 style_header={"fontWeight": "600", "backgroundColor": "#eef3f8"},
                 style_cell={"textAlign": "left", "fontFamily": "inherit", "padding": "4px 8px"},

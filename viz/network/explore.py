@@ -129,5 +129,5 @@ def table_rows(dataset: Dataset, shown: nx.MultiDiGraph, events: list[TimelineEn
             relations[v] += 1
     rows = [row for node in shown.nodes
             if (row := actor_row(dataset, node, relations[node], per_actor.get(node, 0))) is not None]
-    rows.sort(key=lambda r: (-r["degree"], r["actor"]))
+    rows.sort(key=lambda r: (-r["degree"], r["actor"].casefold(), r["actor"], r["id"]))
     return rows

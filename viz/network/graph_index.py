@@ -23,12 +23,16 @@ from viz.network.state import ViewState
 from viz.network.timeline import event_actor_ids
 from viz.record.labels import event_lane
 from viz.record.load import Dataset
-from viz.record.model import partial_date_bounds
+from viz.record.model import SIGNED_STATUSES, partial_date_bounds
 
 _UNDATED = -1
 
-#: ((first year, last year) or None when undated, event kind or "")
-Bucket = tuple[tuple[int, int] | None, str]
+#: how a relation's line is drawn: cooperation, a link to an agreement not (yet) signed, an actor's country
+LINE_STYLES = ("plain", "tentative", "context")
+_SIGNED = frozenset(s.value for s in SIGNED_STATUSES)
+
+#: ((first year, last year) or None when undated, event kind or "", line style)
+Bucket = tuple[tuple[int, int] | None, str, str]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -37,9 +41,10 @@ class GraphIndex:
 
     Relations are sorted by bucket and then by source node, so each bucket is
     one contiguous slice (``bucket_start[b]:bucket_start[b + 1]``). A bucket is
-    the years of a relation's first and last possible day (None: undated) and
-    the kind of the event behind it ("" for roles and agreements), so a
-    year-aligned window or an event-kind filter keeps or drops whole buckets.
+    the years of a relation's first and last possible day (None: undated),
+    the kind of the event behind it ("" for roles and agreements) and its line
+    style (:data:`LINE_STYLES`), so a year-aligned window or an event-kind filter
+    keeps or drops whole buckets, and each bucket is drawn in one style.
     """
 
     nodes: tuple[str, ...]
@@ -90,7 +95,8 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
     events = tuple(e.id for e in dataset.events)
     event_index = {e: i for i, e in enumerate(events)}
     spans: dict[tuple[str | None, str | None], int] = {}  # distinct (date, end): a few thousand
-    us, vs, span_ids, edge_events, keys, contexts = [], [], [], [], [], []
+    unsigned = {n for n, status in graph.nodes(data="status") if status and status not in _SIGNED}
+    us, vs, span_ids, edge_events, keys, contexts, styles = [], [], [], [], [], [], []
     for u, targets in graph.adjacency():  # the same order as graph.edges(), without its view overhead
         source = node_index[u]
         for v, multi in targets.items():
@@ -102,6 +108,7 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
                 edge_events.append(event_index.get(attrs.get("event"), -1))
                 keys.append((u, v, key))
                 contexts.append(attrs.get("relation") in CONTEXT_RELATIONS)
+                styles.append(2 if contexts[-1] else 1 if u in unsigned or v in unsigned else 0)
     span_bounds = np.array([_day_bounds(*span) for span in spans] or [(0, 0)], dtype=np.int32).reshape(-1, 2)
     span_years = np.array([(dt.date.fromordinal(f).year, dt.date.fromordinal(la).year) if f != _UNDATED else (-1, -1)
                            for f, la in span_bounds.tolist()], dtype=np.int32).reshape(-1, 2)
@@ -112,13 +119,14 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
                                dtype=np.int32)  # the last entry is for relations without an event (index -1)
     first_year, last_year = span_years[span_id, 0], span_years[span_id, 1]
     undated = first_year < 0
-    # bucket key: dated ones first by years, undated last; then the event kind
-    packed = ((undated.astype(np.int64) << 50) | ((first_year.astype(np.int64) + 1) << 32)
-              | ((last_year.astype(np.int64) + 1) << 12) | event_kind_code[edge_event])  # one sortable integer
+    # bucket key: dated ones first by years, undated last; then the event kind, then the line style
+    packed = ((undated.astype(np.int64) << 52) | ((first_year.astype(np.int64) + 1) << 34)
+              | ((last_year.astype(np.int64) + 1) << 14) | (event_kind_code[edge_event].astype(np.int64) << 2)
+              | np.array(styles, dtype=np.int64).reshape(-1))  # one sortable integer
     unique_keys, edge_bucket = np.unique(packed, return_inverse=True)
     edge_bucket = edge_bucket.ravel().astype(np.int32)
-    buckets = tuple(((None if key >> 50 else (((key >> 32) & 0x3FFFF) - 1, ((key >> 12) & 0xFFFFF) - 1)),
-                     kind_names[key & 0xFFF]) for key in unique_keys.tolist())
+    buckets = tuple(((None if key >> 52 else (((key >> 34) & 0x3FFFF) - 1, ((key >> 14) & 0xFFFFF) - 1)),
+                     kind_names[(key >> 2) & 0xFFF], LINE_STYLES[key & 3]) for key in unique_keys.tolist())
     edge_u_all, edge_v_all = np.array(us, dtype=np.int32), np.array(vs, dtype=np.int32)
     order = np.lexsort((edge_v_all, edge_u_all, edge_bucket))
     edge_bucket = edge_bucket[order]
@@ -246,3 +254,10 @@ def visible_masks(index: GraphIndex, state: ViewState) -> Masks:
         edges |= both_kinds_ok & index.edge_context
     edges &= keep[index.edge_u] & keep[index.edge_v]
     return Masks(keep, edges, events)
+
+
+def shown_degree(index: GraphIndex, masks: Masks) -> np.ndarray:
+    """Shown relations per node, country links aside (every node of the index; 0 for the hidden ones)."""
+    edges = masks.edges & ~index.edge_context
+    ends = np.concatenate([index.edge_u[edges], index.edge_v[edges]])
+    return np.bincount(ends, minlength=len(index.nodes))

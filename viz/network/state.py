@@ -35,6 +35,7 @@ class ViewState:
     path_from: str | None = None  # shortest paths between two actors
     path_to: str | None = None
     countries: bool = True  # draw each actor's link to its country (context relations)
+    grey: bool = False  # filtered-out nodes and events turn grey instead of being hidden
 
     @property
     def has_filters(self) -> bool:
@@ -87,6 +88,8 @@ def state_to_query(state: ViewState) -> str:
         pairs.append(("path_to", state.path_to))
     if not state.countries:
         pairs.append(("countries", "hide"))
+    if state.grey:
+        pairs.append(("filtered", "grey"))
     return f"?{urlencode(pairs)}" if pairs else ""
 
 
@@ -111,7 +114,7 @@ def state_from_query(query: str | None) -> ViewState:
         focus=many("find"),
         selected=selected if selected and _REF.match(selected) else None,
         path_from=_id_or_none(one("path_from")), path_to=_id_or_none(one("path_to")),
-        countries=one("countries") != "hide",
+        countries=one("countries") != "hide", grey=one("filtered") == "grey",
     )
 
 
@@ -133,6 +136,7 @@ def state_from_controls(
     path_from: str | None = None,
     path_to: str | None = None,
     countries: list[str] | None = None,
+    filtered: str | None = None,
 ) -> ViewState:
     """The state the page's controls describe. A year slider at its full range means no window."""
     start = end = None
@@ -147,7 +151,7 @@ def state_from_controls(
         topics=tuple(topics or ()), hops=hop_count, start=start, end=end, focus=tuple(focus or ()),
         selected=selected if selected and _REF.match(selected) else None,
         path_from=_id_or_none(path_from), path_to=_id_or_none(path_to),
-        countries=countries is None or "show" in countries,
+        countries=countries is None or "show" in countries, grey=filtered == "grey",
     )
 
 
@@ -159,4 +163,4 @@ def controls_from_state(state: ViewState, year_range: tuple[int, int]) -> dict:
             "event_kinds": list(state.event_kinds), "topics": list(state.topics), "hops": state.hops,
             "years": years, "focus": list(state.focus), "selected": state.selected,
             "path_from": state.path_from, "path_to": state.path_to,
-            "countries": ["show"] if state.countries else []}
+            "countries": ["show"] if state.countries else [], "filtered": "grey" if state.grey else "hide"}

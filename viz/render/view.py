@@ -1,4 +1,4 @@
-"""What the app shows for a given state: pure functions over a prepared context."""
+"""What the app shows for a given state: pure functions over a prepared context, one engine for every size."""
 
 from __future__ import annotations
 
@@ -12,17 +12,18 @@ import networkx as nx
 import plotly.graph_objects as go
 from dash import Patch, html
 
-from viz.network.analytics import shortest_paths
-from viz.network.explore import selection_highlight, table_rows, visible_events, visible_graph
 from viz.network.graph import build_graph
+from viz.network.graph_index import visible_masks
 from viz.network.positions import node_positions
 from viz.network.state import ViewState, state_to_query
 from viz.record.labels import lane_labels
 from viz.record.load import Dataset, load_dataset
-from viz.render.analysis_panel import analysis_panel
 from viz.render.details import details_for, source_labels
-from viz.render.figures import network_figure, timeline_figure
-from viz.render.large_view import LARGE_MIN_NODES, LargeFigures, build_large_figures, large_analysis, large_view_parts
+from viz.render.engine import Figures, build_figures, cited_sources, view_analysis, view_figures
+from viz.render.figures.network import SVG_MAX_NODES
+from viz.render.table import TablePage, table_page
+
+__all__ = ["View", "ViewContext", "build_view", "prepare_context", "view_analysis"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,12 +50,13 @@ class ViewContext:
 
     @cached_property
     def large(self) -> bool:
-        """Large datasets are drawn once and then patched (see :mod:`viz.render.large_view`)."""
-        return self.graph.number_of_nodes() > LARGE_MIN_NODES
+        """Large datasets are drawn with WebGL and their actor lists searched on the server."""
+        return self.graph.number_of_nodes() > SVG_MAX_NODES
 
     @cached_property
-    def large_figures(self) -> LargeFigures:
-        return build_large_figures(self)
+    def figures(self) -> Figures:
+        """The base figures, arrays and table every view patches (see :mod:`viz.render.engine`)."""
+        return build_figures(self)
 
     @cached_property
     def outcome_events(self) -> dict[str, list[int]]:
@@ -68,12 +70,12 @@ class ViewContext:
 
 @dataclasses.dataclass(frozen=True)
 class View:
-    """What the page shows. For large datasets built with ``patch=True`` the
-    figures are ``dash.Patch`` objects against the base figures of the page."""
+    """What the page shows. Built with ``patch=True`` the figures are ``dash.Patch`` objects
+    against the base figures of the page."""
 
     network: go.Figure | Patch
     timeline: go.Figure | Patch
-    table: list[dict]
+    table: TablePage
     summary: str
     details: html.Div
     query: str
@@ -95,86 +97,38 @@ def dataset_hash(folder: str | Path) -> str:
     return digest.hexdigest()[:32]
 
 
-def prepare_context(data_dir: str | Path) -> ViewContext:
-    """Load and validate a dataset, build its graph and lay it out (raises DatasetError).
+def prepare_context(data_dir: str | Path, *, large: bool | None = None) -> ViewContext:
+    """Load and validate a dataset, build its graph, lay it out and draw its base figures (raises DatasetError).
 
-    The layout is cached on disk by the dataset's content hash.
+    The layout is cached on disk by the dataset's content hash. ``large`` forces WebGL drawing
+    and server-side actor search (tests; by default: above SVG_MAX_NODES nodes).
     """
     dataset = load_dataset(data_dir)
     graph = build_graph(dataset)
     positions = node_positions(graph, cache_key=dataset_hash(data_dir))
     context = ViewContext(dataset, graph, positions, source_labels(dataset))
-    if context.large:
-        _ = context.large_figures  # built now, so the first page does not wait for it
+    if large is not None:
+        context.__dict__["large"] = large
+    _ = context.figures  # built now, so the first page does not wait for it
     return context
 
 
-def _name_of_the_time(dataset, shown, state: ViewState) -> None:
-    """Within a time window, a renamed body is labelled with the name it had at the window's end."""
-    when = state.end or state.start
-    if when is None or shown is None:
-        return
-    for actor in dataset.actors:
-        if actor.names and actor.id in shown:
-            shown.nodes[actor.id]["label"] = actor.name_at(when.isoformat())
-
-
 def build_view(context: ViewContext, state: ViewState | None = None, *, patch: bool = False,
-               webgl: bool = True) -> View:
-    """Everything the page shows for ``state``: both charts, the table, the details and the URL.
+               webgl: bool = True, sort_by: list[dict] | None = None) -> View:
+    """Everything the page shows for ``state``: both charts, the table's first page (in ``sort_by``
+    order), the details and the URL.
 
-    With ``patch`` a large dataset's figures come as ``dash.Patch`` objects
-    (small datasets always get whole figures). Without ``webgl`` (the browser has none) a large
-    dataset's figures are whole SVG figures, and ``note`` says how they are simplified.
+    With ``patch`` the figures come as ``dash.Patch`` objects of the base figures; else whole figures
+    (the base with the changes made, for exports and reports). Without ``webgl`` (the browser has
+    none) a large dataset's figures are whole SVG figures, and ``note`` says how they are simplified.
     """
     state = state or ViewState()
-    if context.large:
-        parts = large_view_parts(context, state, patch=patch, webgl=webgl)
-        return View(network=parts["network"], timeline=parts["timeline"], table=parts["table"],
-                    summary=parts["summary"], details=parts["details"], query=state_to_query(state),
-                    cited=parts["cited"], note=parts["note"])
-    shown = visible_graph(context.graph, context.dataset, state)
-    _name_of_the_time(context.dataset, shown, state)
-    events = visible_events(context.dataset, state)
-    highlight = selection_highlight(context.dataset, context.graph, state.selected)
-    title = context.dataset.meta.title
-    scope = state.describe(context.names)
-    scope = f" — {scope}" if scope else ""
-    summary = (
-        f"{shown.number_of_nodes()} of {context.graph.number_of_nodes()} actors and agreements, "
-        f"{len(events)} of {len(context.dataset.events)} events"
-    )
-    paths = shortest_paths(shown, state.path_from, state.path_to) if state.path_from and state.path_to else []
-    path_pairs = frozenset(frozenset((h.source, h.target)) for path in paths for h in path)
-
-    def cited() -> tuple[str, ...]:
-        found = dict.fromkeys(s for e in events for s in e.sources)
-        found.update(dict.fromkeys(s for _, _, ids in shown.edges(data="sources") for s in ids or ()))
-        return tuple(found)
-
-    return View(
-        network=network_figure(shown, context.positions, sources=context.sources, highlight=highlight.nodes,
-                               path=path_pairs, title=f"{title}: network{scope}"),
-        timeline=timeline_figure(events, sources=context.sources, highlight=highlight.events,
-                                 lanes=lane_labels(context.dataset),
-                                 title=f"{title}: timeline{scope}"),
-        table=table_rows(context.dataset, shown, events),
-        summary=summary,
-        details=details_for(context.dataset, context.graph, state.selected),
-        query=state_to_query(state),
-        cited=cited,
-    )
-
-
-def view_analysis(context: ViewContext, state: ViewState | None = None) -> html.Div:
-    """The analysis panel for ``state``: brokers, communities and shortest paths.
-
-    Kept apart from :func:`build_view` (and its own callback), because
-    centrality on a few thousand nodes takes seconds while the charts take milliseconds.
-    """
-    state = state or ViewState()
-    if context.large:
-        return large_analysis(context, state)
-    shown = visible_graph(context.graph, context.dataset, state)
-    paths = shortest_paths(shown, state.path_from, state.path_to) if state.path_from and state.path_to else []
-    return analysis_panel(context.dataset, shown, paths, (state.path_from, state.path_to))
+    figures = context.figures
+    index = figures.index
+    masks = visible_masks(index, state)
+    network, timeline, note = view_figures(context, state, masks, patch=patch, webgl=webgl)
+    summary = (f"{int(masks.nodes.sum())} of {len(index.nodes)} actors and agreements, "
+               f"{int(masks.events.sum())} of {len(index.events)} events")
+    return View(network=network, timeline=timeline, table=table_page(figures.table, index, masks, sort_by, 0),
+                summary=summary, details=details_for(context.dataset, context.graph, state.selected),
+                query=state_to_query(state), cited=lambda: cited_sources(context, masks), note=note)

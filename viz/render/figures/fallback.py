@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from viz.network.graph_index import GraphIndex, Masks
+from viz.network.graph_index import GraphIndex, Masks, shown_degree
 from viz.render.figures.common import base_layout, empty_note, esc, lane_colours
 
 #: views with up to this many nodes are drawn whole (SVG stays responsive to a few thousand markers)
@@ -31,13 +31,6 @@ TOP_NODES = 400
 SVG_MAX_EVENTS = 2000
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
-
-
-def shown_degree(index: GraphIndex, masks: Masks) -> np.ndarray:
-    """Shown relations per node, country links aside (every node of the index; 0 for the hidden ones)."""
-    edges = masks.edges & ~index.edge_context
-    ends = np.concatenate([index.edge_u[edges], index.edge_v[edges]])
-    return np.bincount(ends, minlength=len(index.nodes))
 
 
 def strongest(index: GraphIndex, masks: Masks, count: int) -> Masks:

@@ -1,218 +1,227 @@
-"""The network figure: one edge trace, one hover/click point per related pair, one node trace per kind."""
+"""The network's base figure: drawn once per dataset, then changed by small patches
+(:mod:`viz.render.figures.network_patch`), at every size.
+
+- relations are split into one trace per time bucket, event kind and line style (see
+  :class:`viz.network.graph_index.GraphIndex`), so a year-aligned window or an event-kind
+  filter only switches traces on and off; a filter that keeps part of a bucket hides it and
+  draws the kept relations in an overlay;
+- each bucket has a trace of relation hover points (who, what, when, sources; a click opens
+  the pair's details) beside its lines; a large dataset's buckets have none (hundreds of
+  thousands of hovers would dwarf the page) and its views get hover points in an overlay
+  for the relations they draw one by one;
+- nodes have one trace per kind; filtered-out nodes turn grey or are hidden;
+- a selection, shortest paths and labels are drawn in overlays on top;
+- the legend has its own traces, so it keeps its colours whatever a view greys or hides.
+
+Up to :data:`SVG_MAX_NODES` nodes the traces are SVG (crisp, every node hoverable and
+labelled); above, WebGL. Traces are found by :class:`NetworkTraces`.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+import dataclasses
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
 import plotly.graph_objects as go
-from scipy.spatial import cKDTree
 
-from viz.network.graph import CONTEXT_RELATIONS, RELATIONS
-from viz.record.model import SIGNED_STATUSES
-from viz.render.figures.common import NODE_STYLE, base_layout, brief_sources, empty_note, esc
+from viz.network.graph_index import LINE_STYLES, GraphIndex
+from viz.render.figures.aggregate import COMMUNITY_COLOUR, LINK_STYLES, Communities, marker_sizes, weighted_links
+from viz.render.figures.arrays import polylines
+from viz.render.figures.common import GHOST, NODE_STYLE, base_layout, esc
+from viz.render.figures.hovers import SIGNED_STATUS_VALUES, NetworkHovers
 
-#: agreement statuses drawn as signed (solid); the others are drawn open, with dashed links
-SIGNED_STATUS_VALUES = frozenset(s.value for s in SIGNED_STATUSES)
-
-
-def _node_hover(graph: nx.MultiDiGraph, node: str, sources: Mapping[str, str]) -> str:
-    attrs = graph.nodes[node]
-    kind = attrs.get("agreement_kind", "agreement") if attrs["kind"] == "agreement" else NODE_STYLE.get(
-        attrs["kind"], NODE_STYLE["group"])[2]
-    if attrs.get("status") and attrs["status"] not in SIGNED_STATUS_VALUES:
-        kind += f" ({attrs['status'].replace('_', ' ')}, not signed)"
-    lines = [f"<b>{esc(attrs['label'])}</b>", esc(attrs.get("type_label") or kind)]
-    if attrs.get("other_names"):
-        lines.append(f"also called: {esc('; '.join(attrs['other_names']))}")
-    if attrs.get("country"):
-        lines.append(f"country: {esc(attrs['country'])}")
-    lines += [f"role: {esc(role)}" for role in attrs.get("roles", [])[:4]]
-    degree = graph.degree(node)
-    lines.append(f"{degree} relation{'s' if degree != 1 else ''}")
-    lines.append(brief_sources(attrs.get("sources", []), sources))
-    lines.append("<i>click for details</i>")
-    return "<br>".join(lines)
+#: up to this many nodes the network is drawn in SVG; above, in WebGL
+SVG_MAX_NODES = 3000
+#: line style -> (line settings, legend name or None)
+LINE_LOOKS = {
+    "plain": ({"width": 1, "color": "rgba(120,120,120,0.55)"}, None),
+    "tentative": ({"width": 1.2, "color": "rgba(120,120,120,0.7)", "dash": "dash"}, "not (yet) signed"),
+    "context": ({"width": 0.8, "color": "rgba(170,170,170,0.6)", "dash": "dot"}, "country links"),
+}
+PATH_COLOUR = "#D55E00"
+#: plotly's numbers for the node symbols (a list of numbers is smaller than one of names); +100: open
+SYMBOL_NUMBERS = {"circle": 0, "square": 1, "diamond": 2, "triangle-up": 5, "pentagon": 13, "hexagon": 14, "star": 17}
 
 
-def _pair_hover(graph: nx.MultiDiGraph, pair: tuple[str, str], edges: list[tuple[str, str, dict]],
-                sources: Mapping[str, str]) -> str:
-    lines = []
-    for source, target, data in edges[:5]:
-        verb = RELATIONS.get(data["relation"], data["relation"])
-        who = f"{esc(graph.nodes[source]['label'])} {verb} {esc(graph.nodes[target]['label'])}"
-        lines.append(f"<b>{who}</b>")
-        lines.append(f"{esc(data.get('context') or '')} ({esc(data.get('date_label') or 'undated')})")
-        lines.append(brief_sources(data.get("sources", []), sources, limit=2))
-    if len(edges) > 5:
-        lines.append(f"+{len(edges) - 5} more relations")
-    lines.append("<i>click for details</i>")
-    return "<br>".join(lines)
+def node_style(kind: str) -> tuple[str, str, str]:
+    """(colour, symbol, legend name) of a node kind."""
+    return NODE_STYLE.get(kind, NODE_STYLE["group"])
 
 
-#: above this many nodes the network is drawn with WebGL (scattergl)
-WEBGL_MIN_NODES = 3000
-#: above this many related pairs, lines get no hover points (their payload would dwarf the picture)
-MAX_HOVER_PAIRS = 5000
+class NetworkTraces:
+    """Where each trace of a base network sits in ``figure.data``."""
+
+    def __init__(self, index: GraphIndex) -> None:
+        buckets = len(index.buckets)
+        self.buckets = range(buckets)
+        self.bucket_points = range(buckets, 2 * buckets)  # relation hover points, per bucket
+        # base nodes above base relations; overlays above both, so kept relations cross grey nodes
+        self.kinds = {kind: 2 * buckets + i for i, kind in enumerate(index.kinds)}
+        after = 2 * buckets + len(index.kinds)
+        # communities (level of detail, see viz.render.figures.aggregate): links of the whole graph, links of a
+        # filtered view, then the community markers; empty when the dataset is drawn node by node
+        styles = len(LINK_STYLES)
+        self.community_links = range(after, after + styles)
+        self.filtered_links = range(after + styles, after + 2 * styles)
+        self.communities = after + 2 * styles
+        after = self.communities + 1
+        self.overlay_edges = {style: after + i for i, style in enumerate(LINE_STYLES)}
+        after += len(LINE_STYLES)
+        self.overlay_points, self.path, self.lit_edges = after, after + 1, after + 2
+        self.overlay_nodes, self.lit_nodes, self.labels = after + 3, after + 4, after + 5
+        self.legend = after + 6  # first legend-only trace: kinds, then the line styles the dataset has
+        styles = sorted({b[2] for b in index.buckets} - {"plain"}, key=LINE_STYLES.index)
+        self.legend_styles = {style: self.legend + len(index.kinds) + i for i, style in enumerate(styles)}
 
 
-def _segments(pairs: Sequence[tuple[str, str]], positions: Mapping[str, tuple[float, float]]):
-    """Line coordinates for all pairs in one trace: float32 arrays with NaN gaps (sent as binary)."""
-    xy = np.full((len(pairs) * 3, 2), np.nan, dtype=np.float32)
-    for i, (u, v) in enumerate(pairs):
-        xy[3 * i] = positions[u]
-        xy[3 * i + 1] = positions[v]
-    return xy[:, 0], xy[:, 1]
+@dataclasses.dataclass(eq=False)
+class NetworkBase:
+    """One dataset's base network and what its patches need."""
+
+    index: GraphIndex
+    figure: go.Figure
+    traces: NetworkTraces
+    hovers: NetworkHovers
+    svg: bool
+    communities: Communities | None = None
+    empty: bool = False  # no node or relation in the base: a view draws all it shows in the overlays
+    unsigned: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    @cached_property
+    def edge_style(self) -> np.ndarray:
+        """Each relation's line style, as an index into LINE_STYLES."""
+        codes = np.array([LINE_STYLES.index(b[2]) for b in self.index.buckets] or [0], dtype=np.int8)
+        return codes[self.index.edge_bucket]
 
 
-#: where along a line its hover point may sit, best first
-_ALONG = np.array([0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8])
+def clicked_node(index: GraphIndex, curve: int, point: int) -> str | None:
+    """The node id behind a click on a WebGL base node trace (which carries no customdata)."""
+    traces = NetworkTraces(index)
+    for code, kind in enumerate(index.kinds):
+        if traces.kinds[kind] == curve:
+            members = np.flatnonzero(index.node_kind == code)
+            return index.nodes[members[point]] if 0 <= point < len(members) else None
+    return None
 
 
-def _hover_points(pairs: Sequence[tuple[str, str]], positions: Mapping[str, tuple[float, float]],
-                  nodes: Sequence[str]) -> np.ndarray:
-    """A point on each line, as far from every node as the candidates allow.
+def bucket_name(bucket: tuple) -> str:
+    years, kind, style = bucket
+    when = ("undated" if years is None else str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}")
+    what = kind.replace("_", " ") or "roles and agreements"
+    return f"relations {when} {what}" + ("" if style == "plain" else f" ({LINE_LOOKS[style][1]})")
 
-    A midpoint that falls on a node would steal that node's hover and clicks,
-    so each line's point is the candidate along it farthest from any node.
+
+def kind_scale(index: GraphIndex) -> dict:
+    """Marker settings that colour a point by its kind's number (one byte a point, not a colour name)."""
+    colours = [node_style(kind)[0] for kind in index.kinds]
+    last = max(len(colours) - 1, 1)
+    return {"colorscale": [[min(max(k + step, 0), last) / last, colour] for k, colour in enumerate(colours)
+                           for step in (-0.5, 0.5)], "cmin": 0, "cmax": last}
+
+
+def node_size(svg: bool) -> int:
+    return 14 if svg else 6
+
+
+def network_base(graph: nx.MultiDiGraph, index: GraphIndex, hovers: NetworkHovers, *, title: str = "",
+                 height: int = 620, communities: Communities | None = None, svg: bool | None = None,
+                 empty: bool = False) -> NetworkBase:
+    """The base network of a dataset: every node and relation, nothing filtered (see the module).
+
+    With ``communities`` (a dataset too dense to read node by node) it holds the communities instead,
+    and no node or relation: views draw those in the overlays. So does an ``empty`` base (an SVG
+    figure for a large dataset in a browser without WebGL, whose views draw a few thousand nodes at most).
     """
-    if not pairs:
-        return np.empty((0, 2))
-    starts = np.array([positions[u] for u, _ in pairs])
-    ends = np.array([positions[v] for _, v in pairs])
-    candidates = starts[:, None, :] + (ends - starts)[:, None, :] * _ALONG[None, :, None]
-    tree = cKDTree(np.array([positions[n] for n in nodes]))
-    distance, _ = tree.query(candidates.reshape(-1, 2))
-    distance = distance.reshape(len(pairs), len(_ALONG))
-    # prefer the middle unless it is crowded: keep the first candidate within 70% of the best clearance
-    good = distance >= 0.7 * distance.max(axis=1, keepdims=True)
-    best = good.argmax(axis=1)
-    return candidates[np.arange(len(pairs)), best]
-
-
-def _short(label: str, limit: int = 28) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
-def _padded_range(values: Sequence[float], fraction: float) -> list[float] | None:
-    if not values:
-        return None
-    low, high = min(values), max(values)
-    pad = max(high - low, 0.25) * fraction + 0.02
-    return [low - pad, high + pad]
-
-
-#: label every node when this few are shown; otherwise only the best connected
-ALL_LABELS_UP_TO = 30
-LABELLED_NODES = 12
-
-
-def _labelled(graph: nx.MultiDiGraph) -> set[str]:
-    if graph.number_of_nodes() <= ALL_LABELS_UP_TO:
-        return set(graph.nodes)
-    ranked = sorted(graph.nodes, key=lambda n: (-graph.degree(n), str(n)))
-    return set(ranked[:LABELLED_NODES])
-
-
-def network_figure(
-    graph: nx.MultiDiGraph,
-    positions: Mapping[str, tuple[float, float]],
-    *,
-    sources: Mapping[str, str] | None = None,
-    title: str = "",
-    height: int = 620,
-    highlight: frozenset[str] | None = None,
-    path: frozenset[frozenset[str]] = frozenset(),
-) -> go.Figure:
-    """Draw ``graph`` at fixed ``positions``.
-
-    Positions come from the whole dataset, so a filtered graph keeps its nodes
-    where they were; the axes frame the nodes shown. Labels are drawn for every node of a small view and for
-    the best-connected nodes of a large one; hovers name every node. Every
-    node and every related pair (at a clear point along its line) has a hover
-    with its sources and a ``customdata`` reference for clicks: ``node:<id>``
-    or ``pair:<id>|<id>``. ``sources`` maps source ids to short labels.
-    ``highlight`` (a selection) keeps those nodes and the lines between them
-    bright and dims the rest. ``path`` pairs (shortest paths) are drawn as
-    thick vermillion lines.
-    """
-    sources = sources or {}
-    by_pair: dict[tuple[str, str], list[tuple[str, str, dict]]] = defaultdict(list)
-    for u, v, data in graph.edges(data=True):
-        by_pair[(u, v) if u <= v else (v, u)].append((u, v, data))
-    pairs = sorted(by_pair)
-    large = graph.number_of_nodes() > WEBGL_MIN_NODES
-    trace_type = go.Scattergl if large else go.Scatter  # WebGL keeps big views interactive
-    # Frame the nodes shown: positions never change, the view zooms to what is left.
-    frame = list(graph.nodes) or list(positions)
-    # Three line styles: cooperation; links to an unsigned agreement (dashed); an actor's country
-    # (context: faint and dotted, with a legend entry a click hides).
-    unsigned = {n for n, status in graph.nodes(data="status") if status and status not in SIGNED_STATUS_VALUES}
-    context = [p for p in pairs if all(d.get("relation") in CONTEXT_RELATIONS for _, _, d in by_pair[p])]
-    tentative = [p for p in pairs if p[0] in unsigned or p[1] in unsigned]
-    plain = sorted(set(pairs) - set(context) - set(tentative))
-    edge_x, edge_y = _segments(plain, positions)
-    dim = 1.0 if highlight is None else 0.3
-    traces: list = [trace_type(x=edge_x, y=edge_y, mode="lines", line={"width": 1, "color": "#9a9a9a"},
-                               opacity=dim, hoverinfo="skip", showlegend=False, name="relations")]
-    for group, style, name in ((tentative, {"width": 1.2, "color": "#9a9a9a", "dash": "dash"},
-                                "not (yet) signed"),
-                               (context, {"width": 0.8, "color": "#d0d0d0", "dash": "dot"}, "country links")):
-        if group:
-            group_x, group_y = _segments(group, positions)
-            traces.append(trace_type(x=group_x, y=group_y, mode="lines", line=style, opacity=dim, hoverinfo="skip",
-                                     showlegend=True, name=name, legendgroup=name))
-    if len(pairs) <= MAX_HOVER_PAIRS:  # beyond that, relation hovers would outweigh the picture
-        hover_at = _hover_points(pairs, positions, list(graph.nodes))
-        traces.append(go.Scatter(
-            x=hover_at[:, 0].tolist(), y=hover_at[:, 1].tolist(), mode="markers", name="relation",
-            showlegend=False, customdata=[f"pair:{u}|{v}" for u, v in pairs],
-            hovertext=[_pair_hover(graph, p, by_pair[p], sources) for p in pairs], hoverinfo="text",
-            marker={"size": 12, "color": "rgba(0,0,0,0)"},
+    svg = len(index.nodes) <= SVG_MAX_NODES if svg is None else svg
+    trace = go.Scatter if svg else go.Scattergl
+    bare = empty or communities is not None
+    unsigned = np.array([(graph.nodes[n].get("status") or "signed") not in SIGNED_STATUS_VALUES
+                         for n in index.nodes], dtype=bool)
+    traces: list = []
+    for b, bucket in enumerate(index.buckets):
+        part = slice(index.bucket_start[b], index.bucket_start[b + 1] if not bare else index.bucket_start[b])
+        x, y = polylines(index.xy, index.edge_u[part], index.edge_v[part])
+        style = bucket[2]
+        traces.append(trace(x=x, y=y, mode="lines", line=LINE_LOOKS[style][0], hoverinfo="skip",
+                            showlegend=False, name=bucket_name(bucket), legendgroup=style, visible=not bare))
+    seen: dict[tuple[int, int], int] = {}
+    for b in range(len(index.buckets)):
+        points = svg and not bare
+        xy, refs, texts = (hovers.pair_points(np.arange(index.bucket_start[b], index.bucket_start[b + 1]), seen)
+                           if points else (np.empty((0, 2), np.float32), [], []))
+        traces.append(trace(x=xy[:, 0], y=xy[:, 1], mode="markers", customdata=refs, hovertext=texts,
+                            hoverinfo="text", marker={"size": 12, "color": "rgba(0,0,0,0)"}, showlegend=False,
+                            name="relation", legendgroup=index.buckets[b][2], visible=not bare))
+    for code, kind in enumerate(index.kinds):
+        colour, symbol, legend_name = node_style(kind)
+        members = np.flatnonzero(index.node_kind == code) if not bare else np.empty(0, dtype=np.int64)
+        symbols = [f"{symbol}-open" if unsigned[i] else symbol for i in members] if unsigned[members].any() else symbol
+        traces.append(trace(
+            # a WebGL base has no customdata (50k "node:<id>" strings would cost a megabyte): clicks map back by
+            # point number (clicked_node); an empty base has one point at no place, or plotly drops the trace
+            x=index.xy[members, 0] if not bare else [None], y=index.xy[members, 1] if not bare else [None],
+            mode="markers", name=legend_name, legendgroup=f"kind:{kind}", showlegend=False,
+            customdata=[f"node:{index.nodes[i]}" for i in members] if svg else None,
+            hovertext=hovers.nodes(members) if svg else [esc(index.labels[i]) for i in members], hoverinfo="text",
+            # a per-node colour array of 0 (grey) and 1 (the kind's colour) maps through this scale
+            marker={"size": node_size(svg), "color": colour, "symbol": symbols,
+                    "line": {"width": 1 if svg else 0, "color": "#333"},
+                    "colorscale": [[0, GHOST], [1, colour]], "cmin": 0, "cmax": 1},
         ))
-    shortest = [tuple(sorted(pair)) for pair in path if all(n in positions for n in pair)]
-    if shortest:
-        path_x, path_y = _segments(shortest, positions)
-        traces.append(go.Scatter(x=path_x, y=path_y, mode="lines", line={"width": 5, "color": "#D55E00"},
-                                 hoverinfo="skip", showlegend=True, name="shortest path"))
-    lit = [(u, v) for u, v in pairs if highlight is not None and u in highlight and v in highlight]
-    if lit:
-        lit_x, lit_y = _segments(lit, positions)
-        traces.append(go.Scatter(x=lit_x, y=lit_y, mode="lines", line={"width": 2.5, "color": "#333"},
-                                 hoverinfo="skip", showlegend=False, name="selected relations"))
-    labelled = _labelled(graph)
-    for kind, (colour, symbol, legend_name) in NODE_STYLE.items():
-        nodes = [n for n, a in graph.nodes(data=True) if a["kind"] == kind]
-        if not nodes:
-            continue
-        traces.append(trace_type(
-            x=np.array([positions[n][0] for n in nodes], dtype=np.float32),
-            y=np.array([positions[n][1] for n in nodes], dtype=np.float32),
-            mode="markers+text",
-            name=legend_name,
-            ids=nodes,
-            customdata=[f"node:{n}" for n in nodes],
-            text=[esc(_short(graph.nodes[n]["label"])) if n in labelled else "" for n in nodes],
-            textposition="top center",
-            textfont={"size": 10, "color": "#333"},
-            hovertext=[_node_hover(graph, n, sources) for n in nodes],
-            hoverinfo="text",
-            marker={"size": 16, "color": colour, "line": {"width": 1, "color": "#333"},
-                    "symbol": [f"{symbol}-open" if n in unsigned else symbol for n in nodes] if unsigned else symbol,
-                    "opacity": 1.0 if highlight is None else [1.0 if n in highlight else 0.2 for n in nodes]},
-        ))
+    whole = weighted_links(index, communities, None) if communities is not None else None
+    for name in ("community links", "community links shown"):
+        for k, (width, colour) in enumerate(LINK_STYLES):
+            x, y = (polylines(communities.xy, *whole[k]) if whole and name == "community links"
+                    else (np.empty(0, np.float32),) * 2)
+            traces.append(trace(x=x, y=y, mode="lines", line={"width": width, "color": colour},
+                                hoverinfo="skip", showlegend=False, name=name, visible=False))
+    traces.append(trace(
+        x=communities.xy[:, 0] if communities else [], y=communities.xy[:, 1] if communities else [],
+        mode="markers", name="communities (area: actors)", visible=False, hoverinfo="text",
+        customdata=[f"community:{c}" for c in range(communities.count)] if communities else None,
+        hovertext=list(communities.hovers) if communities else None,
+        marker={"size": marker_sizes(communities, np.ones(len(index.nodes), bool)) if communities else 6,
+                "color": COMMUNITY_COLOUR, "opacity": 0.8, "line": {"width": 1, "color": "white"}}))
+    for style in LINE_STYLES:
+        look = LINE_LOOKS[style][0]  # kept relations drawn darker, as they cross grey nodes
+        traces.append(trace(x=[], y=[], mode="lines", line={**look, "color": "rgba(60,60,60,0.6)"},
+                            hoverinfo="skip", showlegend=False, name=f"relations shown ({style})", legendgroup=style))
+    traces.append(trace(x=[], y=[], mode="markers", hoverinfo="text", showlegend=False, name="relation",
+                        marker={"size": 12, "color": "rgba(0,0,0,0)"}))
+    traces.append(trace(x=[], y=[], mode="lines", line={"width": 5, "color": PATH_COLOUR}, hoverinfo="skip",
+                        showlegend=False, name="shortest path"))
+    traces.append(trace(x=[], y=[], mode="lines", line={"width": 2.5, "color": "#222"}, hoverinfo="skip",
+                        showlegend=False, name="selected relations"))
+    size = node_size(svg)
+    for name, grow in (("actors shown", 2 if not svg else 0), ("selected", 6)):
+        traces.append(trace(x=[], y=[], mode="markers", name=name, showlegend=False, hoverinfo="text",
+                            marker={"size": size + grow, "line": {"width": 1, "color": "#222"}, **kind_scale(index)}))
+    # WebGL too on a WebGL base: an SVG trace would sit beneath the WebGL canvas, hidden by the nodes
+    traces.append(trace(x=[], y=[], mode="text", textposition="top center", hoverinfo="skip",
+                        textfont={"size": 10, "color": "#222"}, showlegend=False, name="labels"))
+    traces += _legend_traces(index)
     fig = go.Figure(traces)
     fig.update_layout(
         **base_layout(title, height, top=76),
         legend={"title": {"text": "kind "}, "orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom",
-                "xanchor": "left", "bgcolor": "rgba(255,255,255,0.85)"},
-        xaxis={"visible": False, "range": _padded_range([positions[n][0] for n in frame], 0.12)},
-        yaxis={"visible": False, "range": _padded_range([positions[n][1] for n in frame], 0.06)},
-        hovermode="closest",
-        uirevision="network",
+                "xanchor": "left", "bgcolor": "rgba(255,255,255,0.85)", "itemsizing": "constant"},
+        xaxis={"visible": False}, yaxis={"visible": False}, hovermode="closest", uirevision="network",
     )
-    if graph.number_of_nodes() == 0:
-        empty_note(fig, "No actors match these filters — clear the organisation filter.")
-    return fig
+    return NetworkBase(index, fig, NetworkTraces(index), hovers, svg, communities, empty, unsigned)
+
+
+def _legend_traces(index: GraphIndex) -> list:
+    """Legend entries that keep their colours (kinds, line styles); a click hides the whole group."""
+    traces: list = []
+    for kind in index.kinds:
+        colour, symbol, legend_name = node_style(kind)
+        traces.append(go.Scatter(x=[None], y=[None], mode="markers", name=legend_name, legendgroup=f"kind:{kind}",
+                                 hoverinfo="skip", marker={"size": 10, "color": colour, "symbol": symbol,
+                                                           "line": {"width": 1, "color": "#333"}}))
+    for style in NetworkTraces(index).legend_styles:
+        look, name = LINE_LOOKS[style]
+        traces.append(go.Scatter(x=[None], y=[None], mode="lines", name=name, legendgroup=style, hoverinfo="skip",
+                                 line=look))
+    return traces

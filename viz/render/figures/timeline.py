@@ -66,12 +66,20 @@ def _marker_x(entry: TimelineEntry) -> dt.date:
     return entry.start + (entry.end - entry.start) / 2 if entry.vague else entry.start
 
 
+def _lane_scale(colours: list[str]) -> dict:
+    """Marker settings colouring a point by its lane's row number (one byte a point)."""
+    last = max(len(colours) - 1, 1)
+    return {"colorscale": [[min(max(k + step, 0), last) / last, colour] for k, colour in enumerate(colours)
+                           for step in (-0.5, 0.5)], "cmin": 0, "cmax": last}
+
+
 def _opacity(rows: Sequence[TimelineEntry], highlight: frozenset[str] | None) -> float | list[float]:
     return 1.0 if highlight is None else [1.0 if e.event_id in highlight else 0.25 for e in rows]
 
 
 def _lane_traces(colour: str, lane: str, rows: list[TimelineEntry], sources: Mapping[str, str],
-                 highlight: frozenset[str] | None, brief: bool = False) -> list[go.Scatter]:
+                 highlight: frozenset[str] | None, brief: bool = False,
+                 patchable: bool = False) -> list[go.Scatter]:
     traces = []
     for vague in (False, True):
         span_x: list[dt.date | None] = []
@@ -96,7 +104,7 @@ def _lane_traces(colour: str, lane: str, rows: list[TimelineEntry], sources: Map
         text=[esc(e.label or "") for e in rows] if labelled else None, textposition="top center",
         textfont={"size": 12, "color": "#222"}, hovertext=[hover(e, sources) for e in rows], hoverinfo="text",
         marker={"size": 14, "color": colour, "line": {"width": 2, "color": colour},
-                **({"colorscale": [[0, GHOST], [1, colour]], "cmin": 0, "cmax": 1} if brief else {}),
+                **({"colorscale": [[0, GHOST], [1, colour]], "cmin": 0, "cmax": 1} if patchable else {}),
                 "symbol": ["circle-open" if e.vague else "circle" for e in rows],
                 "opacity": _opacity(rows, highlight)},
         xaxis="x", yaxis="y"))
@@ -112,6 +120,7 @@ def timeline_figure(
     lanes: Mapping[str, str] | None = None,
     highlight: frozenset[str] | None = None,
     brief: bool = False,
+    patchable: bool = False,
 ) -> go.Figure:
     """Events on a date axis, one lane per event kind or series; numbered sessions labelled.
 
@@ -121,8 +130,9 @@ def timeline_figure(
     Markers carry ``customdata`` ``event:<id>`` for clicks. ``sources`` maps
     source ids to short labels for hovers. ``highlight`` (a selection) keeps
     those events bright and dims the rest. ``brief`` (large datasets) draws
-    with WebGL, keeps hovers to title and date, and ends with an empty
-    "selected events" trace that patches fill (see :mod:`viz.render.figures.scale`).
+    with WebGL and keeps hovers to title and date. ``patchable`` (a base figure, see
+    :mod:`viz.render.figures.timeline_patch`) ends with empty overlays that patches fill:
+    events shown (dated, then undated) and selected events.
     """
     sources = sources or {}
     if lanes is None:
@@ -136,7 +146,7 @@ def timeline_figure(
     for kind in lanes:
         rows = [e for e in dated if e.kind == kind]
         if rows:
-            traces += _lane_traces(colours[kind], esc(lanes[kind]), rows, sources, highlight, brief)
+            traces += _lane_traces(colours[kind], esc(lanes[kind]), rows, sources, highlight, brief, patchable)
         loose = [e for e in undated if e.kind == kind]
         if loose:
             traces.append(go.Scatter(
@@ -146,16 +156,22 @@ def timeline_figure(
                 hovertext=[(_brief_hover if brief else _event_hover)(e, sources) for e in loose], hoverinfo="text",
                 marker={"size": 13, "symbol": "diamond-open", "color": colours[kind],
                         **({"colorscale": [[0, GHOST], [1, colours[kind]]], "cmin": 0, "cmax": 1}
-                           if brief else {}),
+                           if patchable else {}),
                         "line": {"width": 2}, "opacity": _opacity(loose, highlight)},
                 xaxis="x2", yaxis="y2"))  # the undated column
     for name, symbol, _ in PRECISION_LEGEND:
         traces.append(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
                                  marker={"size": 11, "symbol": symbol, "color": "#555", "line": {"width": 2}}))
-    if brief:
-        traces.append(go.Scattergl(x=[], y=[], mode="markers", name="selected events", showlegend=False,
-                                   hoverinfo="skip", marker={"size": 16, "color": "rgba(0,0,0,0)",
-                                                             "line": {"width": 2.5, "color": "#222"}}))
+    if patchable:
+        trace = go.Scattergl if brief else go.Scatter
+        lane_scale = _lane_scale([colours[k] for k in lanes][::-1])  # by row number, bottom lane first
+        for axes in (("x", "y"), ("x2", "y2")):
+            traces.append(trace(x=[], y=[], mode="markers", name="events shown", showlegend=False, hoverinfo="text",
+                                xaxis=axes[0], yaxis=axes[1],
+                                marker={"size": 14 if axes[0] == "x" else 13, "line": {"width": 2}, **lane_scale}))
+        traces.append(trace(x=[], y=[], mode="markers", name="selected events", showlegend=False,
+                            hoverinfo="skip", marker={"size": 16, "color": "rgba(0,0,0,0)",
+                                                      "line": {"width": 2.5, "color": "#222"}}))
     if brief:  # these traces were built here: skip plotly's second validation pass (most of a large render)
         fig = go.Figure(data=traces, layout=fig.layout, _validate=False)
     else:
