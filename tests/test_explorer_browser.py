@@ -245,3 +245,21 @@ def test_data_download_menu(page, dataset, output_dir):
     info.value.save_as(target)
     assert target.name == "india-israel-view.graphml"
     assert 0 < nx.read_graphml(target).number_of_nodes() < len(dataset.actors)
+
+
+def test_filtered_out_actors_can_be_greyed_instead_of_hidden(page, context, output_dir):
+    page.wait_for_selector(EVENTS)
+    choose_organisation(page, "Elbit Systems")
+    shown = expected_nodes(context, ViewState(orgs=("elbit",)))
+    wait_for_nodes(page, shown)  # hidden: only the organisation's view is drawn
+    page.click("#filtered-nodes input[value='grey']")
+    page.wait_for_function("() => location.search.includes('filtered=grey')", polling=100, timeout=10_000)
+    wait_for_nodes(page, context.graph.number_of_nodes())  # greyed: every node is drawn again, as context
+    # the grey ones are drawn grey (the kind traces colour each point by 0 grey / 1 its kind's colour)
+    fills = page.evaluate("""() => [...document.querySelectorAll('#network-graph .scatterlayer .trace')].flatMap(
+        (el) => { const t = el.__data__ && el.__data__[0] && el.__data__[0].trace;
+                  return (t && (t.customdata || []).length && String(t.customdata[0]).startsWith('node:'))
+                    ? [...el.querySelectorAll('path.point')].map((p) => p.style.fill) : []; })""")
+    grey = sum(1 for fill in fills if fill == "rgb(220, 220, 220)")
+    assert grey == context.graph.number_of_nodes() - shown
+    page.screenshot(path=output_dir / "explorer-elbit-greyed.png", full_page=True)

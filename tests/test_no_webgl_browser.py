@@ -152,8 +152,8 @@ def test_without_webgl_a_large_dataset_says_so_and_is_drawn_as_svg(no_webgl_brow
 def test_with_webgl_nothing_changes(browser, large_app, output_dir):
     page = open_page(browser)
     renders: list[dict] = []
-    page.on("request", lambda request: renders.append(json.loads(request.post_data))
-            if "_dash-update-component" in request.url and "timeline-graph.figure" in (request.post_data or "") else None)
+    page.on("request", lambda request: renders.append(json.loads(request.post_data)) if (
+        "_dash-update-component" in request.url and "timeline-graph.figure" in (request.post_data or "")) else None)
     page.add_init_script(RECORD_DRAWS)
     page.goto(large_app, timeout=120_000)
     page.wait_for_function("() => ['network-graph', 'timeline-graph'].every(g => window.__draws.some(d => d[0] === g))",

@@ -166,8 +166,9 @@ def timeline_figure(
         trace = go.Scattergl if brief else go.Scatter
         lane_scale = _lane_scale([colours[k] for k in lanes][::-1])  # by row number, bottom lane first
         for axes in (("x", "y"), ("x2", "y2")):
-            traces.append(trace(x=[], y=[], mode="markers", name="events shown", showlegend=False, hoverinfo="text",
-                                xaxis=axes[0], yaxis=axes[1],
+            traces.append(trace(x=[], y=[], mode="markers+text", name="events shown", showlegend=False,
+                                hoverinfo="text", xaxis=axes[0], yaxis=axes[1], textposition="top center",
+                                textfont={"size": 12, "color": "#222"},
                                 marker={"size": 14 if axes[0] == "x" else 13, "line": {"width": 2}, **lane_scale}))
         traces.append(trace(x=[], y=[], mode="markers", name="selected events", showlegend=False,
                             hoverinfo="skip", marker={"size": 16, "color": "rgba(0,0,0,0)",

@@ -47,6 +47,7 @@ class TimelineMap:
     lane_code: np.ndarray  # per event: its lane's row on the category axis, -1 when not drawn
     symbol: np.ndarray  # per event: plotly symbol number (filled: exact day, open: vague)
     hover: tuple[str, ...]
+    text: tuple[str, ...]  # per event: its label on the chart (a session's number), or ""
     undated: np.ndarray  # per event: drawn in the undated column
     event_ids: tuple[str, ...] = ()
     density: Density | None = None
@@ -75,7 +76,8 @@ def timeline_map(figure: go.Figure, index: GraphIndex) -> TimelineMap:
     position = {event_id: i for i, event_id in enumerate(index.events)}
     rows = list(figure.layout.yaxis.categoryarray or ())
     count = len(index.events)
-    lane_code, symbol, hover = np.full(count, -1, dtype=np.int64), np.zeros(count, dtype=np.int32), [""] * count
+    lane_code, symbol = np.full(count, -1, dtype=np.int64), np.zeros(count, dtype=np.int32)
+    hover, text = [""] * count, [""] * count
     traces, event_x, event_lane = [], {}, {}
     for number, trace in enumerate(figure.data):
         refs = trace.customdata
@@ -92,6 +94,7 @@ def timeline_map(figure: go.Figure, index: GraphIndex) -> TimelineMap:
             lane_code[i] = rows.index(trace.y[k]) if trace.y[k] in rows else -1
             symbol[i] = _SYMBOLS.get(symbols[k] if isinstance(symbols, tuple | list) else symbols, 0)
             hover[i] = trace.hovertext[k]
+            text[i] = trace.text[k] if trace.text is not None and not isinstance(trace.text, str) else ""
     undated_events = np.zeros(count, dtype=bool)
     for _, events, _, undated in traces:
         undated_events[events] = undated
@@ -101,7 +104,7 @@ def timeline_map(figure: go.Figure, index: GraphIndex) -> TimelineMap:
     overlays = tuple(n for n, name in enumerate(names) if name == "events shown")
     return TimelineMap(tuple(traces), names.index("selected events"), (overlays[0], overlays[1]), event_x, event_lane,
                        tuple(current) if current else None, spans, lane_code, symbol, tuple(hover),
-                       undated_events, event_ids=index.events)
+                       tuple(text), undated_events, event_ids=index.events)
 
 
 def _month(x: object) -> int:
@@ -146,7 +149,7 @@ def _overlay(changes: Changes, tmap: TimelineMap, trace: int, kept: np.ndarray, 
     """Draw the events ``kept`` (indices) one by one in an overlay, as the base drew them."""
     points = {"x": [tmap.event_x[i] for i in kept.tolist()], "y": [tmap.event_lane[i] for i in kept.tolist()],
               "customdata": [f"event:{tmap.event_ids[i]}" for i in kept.tolist()],
-              "hovertext": [tmap.hover[i] for i in kept.tolist()],
+              "hovertext": [tmap.hover[i] for i in kept.tolist()], "text": [tmap.text[i] for i in kept.tolist()],
               "marker.color": typed(tmap.lane_code[kept].astype(np.uint8)),
               "marker.symbol": tmap.symbol[kept].tolist(), "marker.opacity": 0.3 if dim else 1.0}
     for key, value in points.items():
