@@ -10,21 +10,26 @@ pytestmark = pytest.mark.browser
 EVENTS = "#timeline-graph .scatterlayer .trace .points path.point"
 NODES = "#network-graph .scatterlayer .trace path.point"
 # Drawn nodes: points of the drawn traces whose points name nodes (the base per kind, or the overlay of the
-# nodes a filter keeps), the selection's ring aside. Each DOM trace carries its full trace (d3 data).
+# nodes a filter keeps), the selection's ring aside, and the points a view hides in place (opacity 0)
+# aside. Each DOM trace carries its full trace, each point its index (d3 data).
 COUNT_NODES = """() => { if (!document.querySelector('#network-graph .js-plotly-plot')) return -1; let n = 0;
     document.querySelectorAll('#network-graph .scatterlayer .trace').forEach((el) => {
       const t = el.__data__ && el.__data__[0] && el.__data__[0].trace;
       const refs = (t && t.customdata) || [];
       if (t.name !== 'selected' && refs.length && String(refs[0]).startsWith('node:')) {
-        n += el.querySelectorAll('path.point').length; } });
+        n += [...el.querySelectorAll('path.point')].filter((p) => p.style.opacity !== '0').length; } });
     return n; }"""
 
 
 def drawn_refs(page, graph: str = "network") -> list[str]:
-    """The customdata of every point drawn in a chart (traces hidden by a view are not drawn)."""
+    """The customdata of every point drawn in a chart (hidden traces are not drawn; points a view hides in
+    place have opacity 0 and skip hovers)."""
     return page.evaluate("""(sel) => [].concat(...[...document.querySelectorAll(sel + ' .scatterlayer .trace')].map(
         (el) => { const t = el.__data__ && el.__data__[0] && el.__data__[0].trace;
-                  return (t && t.customdata && t.visible === true) ? [...t.customdata] : []; }))""", f"#{graph}-graph")
+                  if (!t || !t.customdata || t.visible !== true) return [];
+                  return [...el.querySelectorAll('path.point')].filter((p) => p.style.opacity !== '0')
+                    .map((p) => t.customdata[p.__data__.i]).filter((ref) => ref !== undefined); }))""",
+                         f"#{graph}-graph")
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -89,7 +89,7 @@ def _shown_nodes(figure) -> set[str]:
         if colour == GHOST:
             continue
         shown |= {ref[len("node:"):] for ref, lit in zip(refs, on, strict=True) if lit}
-    return shown
+    return shown & set(drawn_nodes(figure))  # (hidden in place: opacity 0)
 
 
 def test_filtered_nodes_are_hidden_or_greyed_as_chosen(context):
@@ -124,10 +124,17 @@ def test_relation_hovers_cover_every_pair_shown(context):
         shown = visible_graph(context.graph, context.dataset, state)
         data = build_view(context, state).network.to_plotly_json()["data"]
         points = [data[t] for t in (*traces.bucket_points, traces.overlay_points)]
-        refs = {ref for t in points if t.get("visible") is not False for ref in t.get("customdata") or []}
-        assert refs == {f"pair:{min(u, v)}|{max(u, v)}" for u, v in shown.edges() if u != v}, state
-        texts = [text for t in points if t.get("visible") is not False for text in t.get("hovertext") or []]
-        assert all("Source" in text or "no source" in text for text in texts)
+        answering = [(ref, text) for t in points if t.get("visible") is not False
+                     for ref, text, info in zip(t.get("customdata") or [], t.get("hovertext") or [],
+                                                _each(t.get("hoverinfo", "text"), len(t.get("customdata") or [])),
+                                                strict=True) if info != "skip"]
+        assert {ref for ref, _ in answering} == {f"pair:{min(u, v)}|{max(u, v)}" for u, v in shown.edges()
+                                                 if u != v}, state
+        assert all("Source" in text or "no source" in text for _, text in answering)
+
+
+def _each(value, count: int) -> list:
+    return list(value) if isinstance(value, list | tuple) else [value] * count
 
 
 def test_shortest_paths_are_drawn_with_a_legend_entry(context):
@@ -161,3 +168,14 @@ def test_legend_keeps_its_colours_and_drops_country_links_when_hidden(context):
         assert drawn is (state.countries and state.orgs != ("elbit",))  # the states test both sides
         colours = [data[t]["marker"]["color"] for t in range(traces.legend, traces.legend + len(traces.kinds))]
         assert GHOST not in colours and len(set(colours)) == len(colours)
+
+
+def test_clicks_on_points_hidden_in_place_are_ignored(context):
+    from viz.render.engine import drawn_in_view
+
+    elbit = ViewState(orgs=("elbit",))
+    assert drawn_in_view(context, elbit, "node:elbit") and drawn_in_view(context, elbit, "pair:elbit|hal")
+    assert not drawn_in_view(context, elbit, "node:drdo")  # hidden where it is
+    assert not drawn_in_view(context, elbit, "pair:drdo|mod-india") and not drawn_in_view(context, elbit, "node:nobody")
+    assert drawn_in_view(context, ViewState(orgs=("elbit",), grey=True), "node:drdo")  # greyed: still drawn
+    assert drawn_in_view(context, ViewState(), "node:drdo") and drawn_in_view(context, elbit, "event:jwg-17")

@@ -263,3 +263,28 @@ def test_filtered_out_actors_can_be_greyed_instead_of_hidden(page, context, outp
     grey = sum(1 for fill in fills if fill == "rgb(220, 220, 220)")
     assert grey == context.graph.number_of_nodes() - shown
     page.screenshot(path=output_dir / "explorer-elbit-greyed.png", full_page=True)
+
+
+def test_hidden_actors_answer_no_hover_or_click(page, context):
+    """A filter hides actors where they are (opacity 0): hovering or clicking where one sits does nothing."""
+    page.wait_for_selector(EVENTS)
+    choose_organisation(page, "Elbit Systems")
+    wait_for_nodes(page, expected_nodes(context, ViewState(orgs=("elbit",))))
+    # of the hidden actors inside the frame (it zooms to the view), the farthest from every shown one
+    shown = visible_graph(context.graph, context.dataset, ViewState(orgs=("elbit",)))
+    (x0, x1), (y0, y1) = page.evaluate("""() => { const l = document.querySelector('#network-graph .js-plotly-plot')
+        ._fullLayout; return [l.xaxis.range, l.yaxis.range]; }""")
+    framed = [n for n in context.graph if n not in shown
+              and x0 <= context.positions[n][0] <= x1 and y0 <= context.positions[n][1] <= y1]
+    assert framed, "no hidden actor inside the frame to hover"
+    hidden = max(framed, key=lambda n: min(sum((a - b) ** 2 for a, b in zip(
+        context.positions[n], context.positions[m], strict=True)) for m in shown))
+    box = network_point_box(page, f"node:{hidden}")
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(500)
+    assert context.graph.nodes[hidden]["label"] not in (page.locator("#network-graph .hoverlayer").text_content()
+                                                        or "")
+    page.mouse.click(x, y)
+    page.wait_for_timeout(800)
+    assert context.graph.nodes[hidden]["label"] not in page.inner_text("#details")

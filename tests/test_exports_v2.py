@@ -15,8 +15,8 @@ from followthemoney import model
 from followthemoney.types import registry
 
 from viz import REPO_ROOT
-from viz.exports.ftm import ftm_id, window_prefix
-from viz.exports.interop import export_graph, ftm_entities, timelinejs
+from viz.exports.ftm import ftm_entities, ftm_id, window_prefix
+from viz.exports.interop import export_graph, timelinejs
 from viz.network.graph import build_graph
 from viz.network.timeline import timeline_entries
 from viz.record.load import load_dataset

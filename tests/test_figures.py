@@ -19,12 +19,13 @@ from viz.render.view import build_view, prepare_context
 
 def _decoded(values) -> list:
     if isinstance(values, dict) and "bdata" in values:
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype={"f4": np.float32}[values["dtype"]]).tolist()
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"])).tolist()
     return list(values)
 
 
 def drawn_nodes(fig) -> dict[str, tuple[float, float]]:
-    """Where each node drawn in a whole figure sits: visible traces whose points name nodes."""
+    """Where each node drawn in a whole figure sits: visible traces whose points name nodes, the points a
+    view hides (opacity 0, hover skipped) aside."""
     found = {}
     for trace in fig.to_plotly_json()["data"]:
         refs = trace.get("customdata")
@@ -32,8 +33,18 @@ def drawn_nodes(fig) -> dict[str, tuple[float, float]]:
             continue
         if trace.get("name") == "selected":
             continue
-        for ref, x, y in zip(refs, _decoded(trace["x"]), _decoded(trace["y"]), strict=True):
-            found[ref[len("node:"):]] = (x, y)
+        opacity = trace.get("marker", {}).get("opacity", 1)
+        opacity = _decoded(opacity) if isinstance(opacity, dict | list | tuple) else [
+            opacity] * len(refs)
+        hoverinfo = trace.get("hoverinfo", "text")
+        hoverinfo = hoverinfo if isinstance(hoverinfo, list | tuple) else [hoverinfo] * len(refs)
+        for ref, x, y, seen, hover in zip(refs, _decoded(trace["x"]), _decoded(trace["y"]), opacity, hoverinfo,
+                                          strict=True):
+            if seen:
+                assert hover != "skip", ref  # a drawn node answers hovers and clicks
+                found[ref[len("node:"):]] = (x, y)
+            else:
+                assert hover == "skip", ref  # a hidden one does not
     return found
 
 

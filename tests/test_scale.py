@@ -87,6 +87,9 @@ def test_figures_draw_exactly_the_relations_and_nodes_of_the_view(big, state):
             lit |= {f"node:{n}" for n, on in zip(members, _decode(colour), strict=True) if on}
         elif colour != "#dcdcdc":
             lit |= {f"node:{n}" for n in members}
+    from test_figures import drawn_nodes
+
+    lit &= {f"node:{n}" for n in drawn_nodes(view.network)}  # (hidden in place: opacity 0)
     assert lit == {f"node:{n}" for n in shown.nodes}
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qs
 
-from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, no_update, set_props
+from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, no_update, set_props
 
 from viz.app.layout import dataset_gone_page, page_layout, upload_errors
 from viz.app.upload import Contexts, DatasetGone, decode_uploads, store_upload
 from viz.exports.interop import export_bytes
 from viz.network.explore import visible_events, visible_graph
 from viz.network.graph_index import visible_masks
-from viz.network.state import ViewState, controls_from_state, state_from_controls, state_from_query
+from viz.network.state import ViewState, controls_from_state, selection_ref, state_from_controls, state_from_query
 from viz.record.labels import SERIES_LANE_PREFIX
 from viz.record.load import DatasetError
-from viz.render.engine import viewport_of, viewport_patch
+from viz.render.details import details_for
+from viz.render.engine import drawn_in_view, viewport_of, viewport_patch
 from viz.render.figures.network import clicked_node
 from viz.render.options import SEARCH_LIMIT, actor_options
 from viz.render.report import render_view_report
@@ -35,6 +36,12 @@ def _clicked_ref(click: dict | None) -> str | None:
     points = (click or {}).get("points") or [{}]
     ref = points[0].get("customdata")
     return ref if isinstance(ref, str) else None
+
+
+def _plain(value):
+    """A Patch as the JSON form Dash sends for it: the answer then serialises with orjson in one pass
+    (Dash falls back to walking every value when any output is an object)."""
+    return value.to_plotly_json() if isinstance(value, Patch) else value
 
 
 def _outputs(duplicate: bool) -> list[Output]:
@@ -112,10 +119,11 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         Output("selection", "data", allow_duplicate=True),
         Input("network-graph", "clickData"), Input("timeline-graph", "clickData"),
         Input({"type": "series-session", "event": ALL}, "n_clicks"), Input("actor-table", "active_cell"),
-        State("actor-table", "derived_viewport_data"), DATASET,
+        State("actor-table", "derived_viewport_data"), *[State(cid, prop) for cid, prop in CONTROLS], DATASET,
         prevent_initial_call=True,
     )
-    def select(network_click, timeline_click, _session_clicks, cell, table_rows, key):
+    def select(network_click, timeline_click, _session_clicks, cell, table_rows, *values):
+        *controls, key = values
         trigger = ctx.triggered_id
         if isinstance(trigger, dict):
             if not any(_session_clicks):  # a strip was drawn, not clicked
@@ -134,11 +142,13 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
             point = ((click or {}).get("points") or [{}])[0]
             node = clicked_node(context.figures.index, point.get("curveNumber", -1), point.get("pointNumber", -1))
             ref = f"node:{node}" if node else None
+        if ref and trigger == "network-graph" and not drawn_in_view(context, state_of(key, *controls), ref):
+            return no_update  # a point the view hides where it is (see drawn_in_view)
         return ref or no_update
 
     @app.callback(
         Output("network-graph", "figure"), Output("timeline-graph", "figure"),
-        Output("view-summary", "children"), Output("details", "children"), Output("url-query", "data"),
+        Output("view-summary", "children"), Output("url-query", "data"),
         *[Input(cid, prop) for cid, prop in CONTROLS], Input("webgl", "data"), DATASET,
         prevent_initial_call=True,
     )
@@ -148,7 +158,13 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         set_props("app-error", {"children": None})  # a good render clears an earlier error
         if view.note:
             set_props("webgl-note", {"children": view.note})
-        return view.network, view.timeline, view.summary, view.details, view.query
+        return _plain(view.network), _plain(view.timeline), view.summary, view.query
+
+    @app.callback(Output("details", "children"), Input("selection", "data"), DATASET, prevent_initial_call=True)
+    def show_details(selected: str | None, key: str | None):
+        """The record behind the selection (its own request, so the charts' answer stays plain JSON)."""
+        context = contexts.get(key)
+        return details_for(context.dataset, context.graph, selection_ref(selected))
 
     @app.callback(
         Output("actor-table", "data"), Output("actor-table", "page_count"), Output("actor-table", "page_current"),
@@ -187,7 +203,7 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         elif (viewport := viewport_of(relayout)) is False:
             return no_update
         patch = viewport_patch(contexts.get(key), state_of(key, *controls), viewport, community)
-        return no_update if patch is None else patch
+        return no_update if patch is None else _plain(patch)
 
     @app.callback(Output("analysis", "children"), *[Input(cid, prop) for cid, prop in CONTROLS], DATASET,
                   prevent_initial_call=True)

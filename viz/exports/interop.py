@@ -17,7 +17,6 @@ from pathlib import Path
 
 import networkx as nx
 
-from viz.exports.ftm import ftm_entities
 from viz.exports.record_text import (
     ExportAttrs,
     agreement_dates,
@@ -34,6 +33,15 @@ from viz.record.labels import event_kind_label, event_lane, lane_label
 from viz.record.load import Dataset
 from viz.record.model import Agreement, DateSpec, Place, partial_date_bounds
 from viz.record.urls import web_url_problem
+
+
+def _ftm_entities(graph: nx.MultiDiGraph, dataset: Dataset, events: list[TimelineEntry]):
+    # imported on first use: followthemoney (with sqlalchemy) takes a third of a second to import,
+    # which every start of the app would otherwise pay
+    from viz.exports.ftm import ftm_entities
+
+    return ftm_entities(graph, dataset, events)
+
 
 GRAPH_FORMATS = ("graphml", "gexf", "json", "csv", "timelinejs", "ftm")
 
@@ -269,7 +277,7 @@ def export_graph(fmt: str, out: str | Path, graph: nx.MultiDiGraph, dataset: Dat
         "json": lambda: node_link_json(graph, dataset),
         "timelinejs": lambda: json.dumps(timelinejs(dataset, events, _agreements_in(graph, dataset)), indent=1,
                                          ensure_ascii=False),
-        "ftm": lambda: "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in ftm_entities(graph, dataset, events)),
+        "ftm": lambda: "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in _ftm_entities(graph, dataset, events)),
     }
     if fmt == "csv":
         return [atomic_write(out / name, text) for name, text in csv_files(graph, dataset, events).items()]

@@ -118,6 +118,11 @@ def state_from_query(query: str | None) -> ViewState:
     )
 
 
+def selection_ref(value: object) -> str | None:
+    """A selection reference (``node:<id>``, ``event:<id>``, ``pair:<id>|<id>``) as it is, or None if malformed."""
+    return value if isinstance(value, str) and _REF.match(value) else None
+
+
 def _id_or_none(value: str | None) -> str | None:
     return value if value and _ID.match(value) else None
 
@@ -149,8 +154,7 @@ def state_from_controls(
     return ViewState(
         orgs=tuple(orgs or ()), actor_kinds=tuple(actor_kinds or ()), event_kinds=tuple(event_kinds or ()),
         topics=tuple(topics or ()), hops=hop_count, start=start, end=end, focus=tuple(focus or ()),
-        selected=selected if selected and _REF.match(selected) else None,
-        path_from=_id_or_none(path_from), path_to=_id_or_none(path_to),
+        selected=selection_ref(selected), path_from=_id_or_none(path_from), path_to=_id_or_none(path_to),
         countries=countries is None or "show" in countries, grey=filtered == "grey",
     )
 

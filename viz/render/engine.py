@@ -100,6 +100,23 @@ def highlight_masks(context, selected: str | None) -> tuple[np.ndarray | None, n
     return nodes, events
 
 
+def drawn_in_view(context, state: ViewState, ref: str) -> bool:
+    """Whether the network point ``ref`` (``node:<id>`` or ``pair:<id>|<id>``) is drawn in ``state``'s view.
+
+    A view hides filtered-out points where they are (opacity 0, hover skipped), and plotly.js still
+    reports a click on them: the app ignores such clicks. Greyed points stay drawn (and clickable).
+    """
+    kind, _, value = ref.partition(":")
+    if kind not in ("node", "pair") or not state.has_filters or state.grey:
+        return True
+    index = context.figures.index
+    ends = value.split("|") if kind == "pair" else [value]
+    if not all(end in index.node_index for end in ends):
+        return False
+    nodes = visible_masks(index, state).nodes
+    return all(nodes[index.node_index[end]] for end in ends)
+
+
 def shown_graph(context, masks: Masks) -> nx.MultiDiGraph:
     """The networkx graph a mask shows (for analysis and paths on small enough views)."""
     index = context.figures.index

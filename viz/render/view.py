@@ -10,7 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 import plotly.graph_objects as go
-from dash import Patch, html
+from dash import Patch
 
 from viz.network.graph import build_graph
 from viz.network.graph_index import visible_masks
@@ -18,7 +18,7 @@ from viz.network.positions import node_positions
 from viz.network.state import ViewState, state_to_query
 from viz.record.labels import lane_labels
 from viz.record.load import Dataset, load_dataset
-from viz.render.details import details_for, source_labels
+from viz.render.details import source_labels
 from viz.render.engine import Figures, build_figures, cited_sources, view_analysis, view_figures
 from viz.render.figures.network import SVG_MAX_NODES
 from viz.render.table import TablePage, table_page
@@ -77,7 +77,6 @@ class View:
     timeline: go.Figure | Patch
     table: TablePage
     summary: str
-    details: html.Div
     query: str
     cited: Callable[[], tuple[str, ...]]
     note: str | None = None  # a large dataset drawn without WebGL: how its figures are simplified
@@ -115,8 +114,8 @@ def prepare_context(data_dir: str | Path, *, large: bool | None = None) -> ViewC
 
 def build_view(context: ViewContext, state: ViewState | None = None, *, patch: bool = False,
                webgl: bool = True, sort_by: list[dict] | None = None) -> View:
-    """Everything the page shows for ``state``: both charts, the table's first page (in ``sort_by``
-    order), the details and the URL.
+    """What the page shows for ``state``: both charts, the table's first page (in ``sort_by``
+    order), the summary and the URL (the details have their own request: viz.render.details).
 
     With ``patch`` the figures come as ``dash.Patch`` objects of the base figures; else whole figures
     (the base with the changes made, for exports and reports). Without ``webgl`` (the browser has
@@ -130,5 +129,4 @@ def build_view(context: ViewContext, state: ViewState | None = None, *, patch: b
     summary = (f"{int(masks.nodes.sum())} of {len(index.nodes)} actors and agreements, "
                f"{int(masks.events.sum())} of {len(index.events)} events")
     return View(network=network, timeline=timeline, table=table_page(figures.table, index, masks, sort_by, 0),
-                summary=summary, details=details_for(context.dataset, context.graph, state.selected),
-                query=state_to_query(state), cited=lambda: cited_sources(context, masks), note=note)
+                summary=summary, query=state_to_query(state), cited=lambda: cited_sources(context, masks), note=note)

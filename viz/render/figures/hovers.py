@@ -6,6 +6,7 @@ its views draw one by one, and a small one for its base figure, once.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import networkx as nx
@@ -22,6 +23,24 @@ SIGNED_STATUS_VALUES = frozenset(s.value for s in SIGNED_STATUSES)
 PAIR_HOVER_RELATIONS = 5
 #: where along a line its hover point may sit, best first
 _ALONG = np.array([0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8])
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class PairPoints:
+    """Hover points of related pairs: where, which pair, the hover, and the relations behind each
+    point (``edges[starts[k]:starts[k + 1]]``), so a view can tell which points it keeps."""
+
+    xy: np.ndarray
+    refs: list[str]
+    texts: list[str]
+    edges: np.ndarray
+    starts: np.ndarray
+
+    def kept(self, edges: np.ndarray) -> np.ndarray:
+        """Per point: does the relation mask ``edges`` keep any of its relations?"""
+        if not len(self.starts):
+            return np.zeros(0, dtype=bool)
+        return np.logical_or.reduceat(edges[self.edges], self.starts)
 
 
 class NetworkHovers:
@@ -56,8 +75,7 @@ class NetworkHovers:
                 brief_sources(data.get("sources", []), self.sources, limit=2)))
         return text
 
-    def pair_points(self, edges: np.ndarray,
-                    seen: dict[tuple[int, int], int] | None = None) -> tuple[np.ndarray, list[str], list[str]]:
+    def pair_points(self, edges: np.ndarray, seen: dict[tuple[int, int], int] | None = None) -> PairPoints:
         """One hover point per related pair among relations ``edges``: its place (a point along the line
         clear of nodes), its ``pair:<id>|<id>`` reference and its hover (up to
         :data:`PAIR_HOVER_RELATIONS` relations). ``seen`` counts the pairs placed by earlier calls,
@@ -88,7 +106,7 @@ class NetworkHovers:
             keys = [tuple(p) for p in pairs.tolist()]
             rank = np.array([seen.get(k, 0) for k in keys], dtype=np.int64)
             seen.update((k, r + 1) for k, r in zip(keys, rank.tolist(), strict=True))
-        return self.clear_points(pairs, rank), refs, texts
+        return PairPoints(self.clear_points(pairs, rank), refs, texts, keep, starts)
 
     def clear_points(self, pairs: np.ndarray, rank: np.ndarray | None = None) -> np.ndarray:
         """A point on each pair's line, as far from every node as the candidates allow (a midpoint on a

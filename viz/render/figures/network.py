@@ -30,7 +30,7 @@ from viz.network.graph_index import LINE_STYLES, GraphIndex
 from viz.render.figures.aggregate import COMMUNITY_COLOUR, LINK_STYLES, Communities, marker_sizes, weighted_links
 from viz.render.figures.arrays import polylines
 from viz.render.figures.common import GHOST, NODE_STYLE, base_layout, esc
-from viz.render.figures.hovers import SIGNED_STATUS_VALUES, NetworkHovers
+from viz.render.figures.hovers import SIGNED_STATUS_VALUES, NetworkHovers, PairPoints
 
 #: up to this many nodes the network is drawn in SVG; above, in WebGL
 SVG_MAX_NODES = 3000
@@ -88,6 +88,7 @@ class NetworkBase:
     communities: Communities | None = None
     empty: bool = False  # no node or relation in the base: a view draws all it shows in the overlays
     unsigned: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=bool))
+    bucket_points: list[PairPoints] = dataclasses.field(default_factory=list)  # an SVG base's, per bucket
 
     @cached_property
     def edge_style(self) -> np.ndarray:
@@ -147,11 +148,14 @@ def network_base(graph: nx.MultiDiGraph, index: GraphIndex, hovers: NetworkHover
         traces.append(trace(x=x, y=y, mode="lines", line=LINE_LOOKS[style][0], hoverinfo="skip",
                             showlegend=False, name=bucket_name(bucket), legendgroup=style, visible=not bare))
     seen: dict[tuple[int, int], int] = {}
+    bucket_points = []
     for b in range(len(index.buckets)):
-        points = svg and not bare
-        xy, refs, texts = (hovers.pair_points(np.arange(index.bucket_start[b], index.bucket_start[b + 1]), seen)
-                           if points else (np.empty((0, 2), np.float32), [], []))
-        traces.append(trace(x=xy[:, 0], y=xy[:, 1], mode="markers", customdata=refs, hovertext=texts,
+        end = index.bucket_start[b + 1] if svg and not bare else index.bucket_start[b]  # WebGL: none in the base
+        part = np.arange(index.bucket_start[b], end)
+        points = hovers.pair_points(part, seen)
+        bucket_points.append(points)
+        traces.append(trace(x=points.xy[:, 0], y=points.xy[:, 1], mode="markers", customdata=points.refs,
+                            hovertext=points.texts,
                             hoverinfo="text", marker={"size": 12, "color": "rgba(0,0,0,0)"}, showlegend=False,
                             name="relation", legendgroup=index.buckets[b][2], visible=not bare))
     for code, kind in enumerate(index.kinds):
@@ -209,7 +213,7 @@ def network_base(graph: nx.MultiDiGraph, index: GraphIndex, hovers: NetworkHover
                 "xanchor": "left", "bgcolor": "rgba(255,255,255,0.85)", "itemsizing": "constant"},
         xaxis={"visible": False}, yaxis={"visible": False}, hovermode="closest", uirevision="network",
     )
-    return NetworkBase(index, fig, NetworkTraces(index), hovers, svg, communities, empty, unsigned)
+    return NetworkBase(index, fig, NetworkTraces(index), hovers, svg, communities, empty, unsigned, bucket_points)
 
 
 def _legend_traces(index: GraphIndex) -> list:

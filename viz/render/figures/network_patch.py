@@ -207,7 +207,13 @@ def network_changes(base: NetworkBase, masks: Masks | None, lit: np.ndarray | No
 def _node_level(changes: Changes, base: NetworkBase, masks: Masks | None, dim: bool,
                 hide: bool) -> tuple[str, np.ndarray, np.ndarray]:
     """A dataset drawn node by node: whole buckets on or off, grey or hidden nodes; the nodes and
-    relations for the overlays."""
+    relations for the overlays.
+
+    An SVG network hides points where they are: a node by its opacity (one byte) and, for it and
+    a relation's hover point, by a per-point hoverinfo of "skip", so their hovers, sent once with
+    the base, need not be sent again. A WebGL network draws the nodes a view keeps, when few,
+    in an overlay (cheaper than a byte for each of 50k nodes).
+    """
     index, traces = base.index, base.traces
     nodes = masks.nodes if masks is not None else np.ones(len(index.nodes), dtype=bool)
     edges = masks.edges if masks is not None else np.ones(index.edge_count, dtype=bool)
@@ -215,30 +221,52 @@ def _node_level(changes: Changes, base: NetworkBase, masks: Masks | None, dim: b
     whole &= np.diff(index.bucket_start) > 0
     for b in traces.buckets:
         changes[("data", b, "visible")] = bool(whole[b])
-        changes[("data", traces.bucket_points[b], "visible")] = bool(whole[b])
+        _bucket_points(changes, base, b, edges, bool(whole[b]))
     everything = masks is None or bool(nodes.all())
-    # an overlay of the kept nodes: to hide the others, or a large network's few (cheaper than a colour per node)
-    overlay = not everything and (hide or not base.svg) and nodes.sum() <= OVERLAY_MAX_NODES
+    overlay = not everything and not base.svg and nodes.sum() <= OVERLAY_MAX_NODES
+    in_place = not everything and base.svg and hide  # hidden where they are
     for code, kind in enumerate(index.kinds):
         trace = traces.kinds[kind]
         members = index.node_kind == code
         colour = node_style(kind)[0]
+        kept = nodes[members]
         changes[("data", trace, "visible")] = not (overlay and hide)
-        if everything or nodes[members].all():
+        if everything or kept.all() or in_place:
             changes[("data", trace, "marker", "color")] = colour
-        elif overlay or not nodes[members].any():
+        elif overlay or not kept.any():
             changes[("data", trace, "marker", "color")] = GHOST
         else:
-            changes[("data", trace, "marker", "color")] = typed(nodes[members].astype(np.uint8))
-        changes[("data", trace, "marker", "opacity")] = 0.35 if dim else 1.0
+            changes[("data", trace, "marker", "color")] = typed(kept.astype(np.uint8))
+        opacity: object = 0.35 if dim else 1.0
+        hoverinfo: object = "text"
+        if in_place and not kept.all():
+            opacity = typed(kept.astype(np.float32) * np.float32(opacity)) if dim else typed(kept.astype(np.uint8))
+            hoverinfo = np.where(kept, "text", "skip").tolist()
+        changes[("data", trace, "marker", "opacity")] = opacity
+        if base.svg:
+            changes[("data", trace, "hoverinfo")] = hoverinfo
     kept = np.flatnonzero(edges & ~whole[index.edge_bucket])  # relations of buckets a filter cuts into
     return "nodes", np.flatnonzero(nodes) if overlay else np.empty(0, dtype=np.int64), kept
 
 
+def _bucket_points(changes: Changes, base: NetworkBase, bucket: int, edges: np.ndarray, whole: bool) -> None:
+    """A bucket's relation hover points: all of them, those of the relations a view keeps (the others
+    skipped), or none."""
+    trace = base.traces.bucket_points[bucket]
+    points = base.bucket_points[bucket] if base.bucket_points else None
+    kept = points.kept(edges) if points is not None and not whole else None
+    changes[("data", trace, "visible")] = bool(whole or (kept is not None and kept.any()))
+    if base.svg:
+        changes[("data", trace, "hoverinfo")] = "text" if whole or kept is None else np.where(
+            kept, "text", "skip").tolist()
+
+
 def _overlay_points(changes: Changes, base: NetworkBase, kept: np.ndarray) -> None:
-    """Hover points for the relations drawn in the overlays (a small network: all of them; a large
-    one: when they join at most :data:`OVERLAY_MAX_PAIRS` pairs)."""
-    xy, refs, texts = base.hovers.pair_points(kept)
+    """Hover points for the relations drawn in the overlays that have none in the base (a WebGL or an
+    empty base), when they join at most :data:`OVERLAY_MAX_PAIRS` pairs (or any number on an SVG base)."""
+    covered = base.svg and not base.empty and base.communities is None  # the buckets' own points cover them
+    points = base.hovers.pair_points(kept if not covered else kept[:0])
+    xy, refs, texts = points.xy, points.refs, points.texts
     if not base.svg and len(refs) > OVERLAY_MAX_PAIRS:
         xy, refs, texts = xy[:0], [], []
     _set_points(changes, base.traces.overlay_points,
