@@ -145,14 +145,16 @@ def index_graph(graph: nx.MultiDiGraph, dataset: Dataset, positions: Mapping[str
     involvement = sparse.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)),
                                     shape=(len(events), len(nodes)))
     edge_u, edge_v = edge_u_all[order], edge_v_all[order]
+    attrs = dict(graph.nodes(data=True))  # one lookup per node below, not a view's per access
+    type_code = {t: i for i, t in enumerate(types)}
     return GraphIndex(
         nodes=nodes, node_index=node_index,
         xy=np.array([positions[n] for n in nodes], dtype=np.float32).reshape(-1, 2),
-        node_kind=np.array([kind_code[graph.nodes[n]["kind"]] for n in nodes], dtype=np.int8),
-        node_type=np.array([types.index(graph.nodes[n]["type"]) if graph.nodes[n].get("type") else -1
+        node_kind=np.array([kind_code[attrs[n]["kind"]] for n in nodes], dtype=np.int8),
+        node_type=np.array([type_code[attrs[n]["type"]] if attrs[n].get("type") else -1
                             for n in nodes], dtype=np.int16),
         types=types,
-        kinds=kinds, labels=tuple(str(graph.nodes[n]["label"]) for n in nodes),
+        kinds=kinds, labels=tuple(str(attrs[n]["label"]) for n in nodes),
         degree=np.bincount(np.concatenate([edge_u, edge_v]), minlength=len(nodes)),
         edge_u=edge_u, edge_v=edge_v, edge_keys=tuple(keys[i] for i in order.tolist()),
         edge_first=span_bounds[span_id[order], 0], edge_last=span_bounds[span_id[order], 1],

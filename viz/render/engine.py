@@ -12,6 +12,7 @@ the changes made. Which nodes, relations and events a state shows comes from
 from __future__ import annotations
 
 import dataclasses
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -49,7 +50,16 @@ class Figures:
     timeline: go.Figure
     timeline_map: TimelineMap
     table: ActorTable
-    fallback: NetworkBase | None = None  # an empty SVG base for browsers without WebGL (large datasets)
+    context: object = dataclasses.field(repr=False, default=None)
+
+    @cached_property
+    def fallback(self) -> NetworkBase | None:
+        """An empty SVG base for browsers without WebGL (large datasets only), built when first asked for."""
+        if self.network.svg:
+            return None
+        title = self.context.dataset.meta.title
+        return network_base(self.context.graph, self.index, self.network.hovers, title=f"{title}: network",
+                            svg=True, empty=True)
 
 
 def build_figures(context) -> Figures:
@@ -72,10 +82,7 @@ def build_figures(context) -> Figures:
                                                         title=f"{title}: timeline"))):
         for path, value in changes.items():
             assign(figure, path, value)
-    fallback = None
-    if not network.svg:
-        fallback = network_base(context.graph, index, hovers, title=f"{title}: network", svg=True, empty=True)
-    return Figures(index, network, timeline, tmap, actor_table(context.dataset, index), fallback)
+    return Figures(index, network, timeline, tmap, actor_table(context.dataset, index), context)
 
 
 def highlight_masks(context, selected: str | None) -> tuple[np.ndarray | None, np.ndarray | None]:

@@ -71,8 +71,11 @@ def _ranks(values: Sequence[str]) -> np.ndarray:
         return np.zeros(0, dtype=np.int32)
     folded = np.unique(np.array([v.casefold() for v in values]), return_inverse=True)[1].ravel()
     exact = np.unique(np.array(values), return_inverse=True)[1].ravel()
-    pairs = np.stack([folded, exact], axis=1)  # unique rows come sorted by the first column, then the second
-    return np.unique(pairs, axis=0, return_inverse=True)[1].ravel().astype(np.int32)
+    order = np.lexsort((exact, folded))  # by the folded value, then the exact one
+    step = np.r_[True, (np.diff(folded[order]) != 0) | (np.diff(exact[order]) != 0)]
+    rank = np.empty(len(values), dtype=np.int32)
+    rank[order] = np.cumsum(step) - 1  # dense: equal values share a place
+    return rank
 
 
 def actor_table(dataset: Dataset, index: GraphIndex) -> ActorTable:

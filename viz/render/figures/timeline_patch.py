@@ -78,23 +78,29 @@ def timeline_map(figure: go.Figure, index: GraphIndex) -> TimelineMap:
     count = len(index.events)
     lane_code, symbol = np.full(count, -1, dtype=np.int64), np.zeros(count, dtype=np.int32)
     hover, text = [""] * count, [""] * count
+    row_of = {lane: r for r, lane in enumerate(rows)}
     traces, event_x, event_lane = [], {}, {}
     for number, trace in enumerate(figure.data):
         refs = trace.customdata
         if refs is None or not len(refs) or not str(refs[0]).startswith("event:"):
             continue
+        # each property read once: a graph object's property access copies and validates
         events = np.array([position[str(r)[len("event:"):]] for r in refs], dtype=np.int64)
         undated = trace.xaxis == "x2"
         traces.append((number, events, trace.marker.color, undated))
+        ys, hovers, labels, symbols = trace.y, trace.hovertext, trace.text, trace.marker.symbol
         xs = [x.isoformat() if hasattr(x, "isoformat") else x for x in trace.x]
-        event_x.update(zip(events.tolist(), xs, strict=True))
-        event_lane.update(zip(events.tolist(), trace.y, strict=True))
-        symbols = trace.marker.symbol
-        for k, i in enumerate(events.tolist()):
-            lane_code[i] = rows.index(trace.y[k]) if trace.y[k] in rows else -1
-            symbol[i] = _SYMBOLS.get(symbols[k] if isinstance(symbols, tuple | list) else symbols, 0)
-            hover[i] = trace.hovertext[k]
-            text[i] = trace.text[k] if trace.text is not None and not isinstance(trace.text, str) else ""
+        listed = list(events.tolist())
+        event_x.update(zip(listed, xs, strict=True))
+        event_lane.update(zip(listed, ys, strict=True))
+        lane_code[events] = [row_of.get(y, -1) for y in ys]
+        symbol[events] = ([_SYMBOLS.get(s, 0) for s in symbols] if isinstance(symbols, tuple | list)
+                          else _SYMBOLS.get(symbols, 0))
+        for k, i in enumerate(listed):
+            hover[i] = hovers[k]
+        if labels is not None and not isinstance(labels, str):
+            for k, i in enumerate(listed):
+                text[i] = labels[k]
     undated_events = np.zeros(count, dtype=bool)
     for _, events, _, undated in traces:
         undated_events[events] = undated
