@@ -13,7 +13,6 @@ from viz.network.analytics import shortest_paths
 from viz.network.explore import visible_events, visible_graph
 from viz.network.state import ViewState
 from viz.render.figures.common import GHOST
-from viz.render.figures.network import NetworkTraces
 from viz.render.view import build_view, prepare_context
 
 STATES = [ViewState(), ViewState(orgs=("elbit",)), ViewState(orgs=("elbit",), grey=True),
@@ -118,7 +117,7 @@ def test_filtered_events_are_hidden_or_greyed_and_keep_their_labels(context):
 
 
 def test_relation_hovers_cover_every_pair_shown(context):
-    traces = NetworkTraces(context.figures.index)
+    traces = context.figures.network.traces
     for state in (ViewState(), ViewState(orgs=("elbit",)), ViewState(start=dt.date(2015, 1, 1),
                                                                      end=dt.date(2018, 12, 31))):
         shown = visible_graph(context.graph, context.dataset, state)
@@ -139,7 +138,7 @@ def _each(value, count: int) -> list:
 
 def test_shortest_paths_are_drawn_with_a_legend_entry(context):
     state = ViewState(path_from="rafael", path_to="ajay-kumar")
-    traces = NetworkTraces(context.figures.index)
+    traces = context.figures.network.traces
     data = build_view(context, state).network.to_plotly_json()["data"]
     path = data[traces.path]
     assert path["showlegend"] is True and path["name"] == "shortest path"
@@ -157,7 +156,7 @@ def test_shortest_paths_are_drawn_with_a_legend_entry(context):
 
 
 def test_legend_keeps_its_colours_and_drops_country_links_when_hidden(context):
-    traces = NetworkTraces(context.figures.index)
+    traces = context.figures.network.traces
     assert "context" in traces.legend_styles
     for state in (ViewState(), ViewState(countries=False), ViewState(orgs=("elbit",), grey=True),
                   ViewState(orgs=("imod",))):

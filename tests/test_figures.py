@@ -13,7 +13,6 @@ from viz.record.labels import lane_labels
 from viz.render.details import source_labels
 from viz.render.figures import modebar_config, timeline_figure
 from viz.render.figures.hovers import node_hover
-from viz.render.figures.network import NetworkTraces
 from viz.render.view import build_view, prepare_context
 
 
@@ -51,7 +50,7 @@ def drawn_nodes(fig) -> dict[str, tuple[float, float]]:
 def test_network_has_one_trace_per_kind_and_a_legend_in_their_colours(small):
     context = prepare_context(small.path)
     fig = build_view(context).network
-    traces = NetworkTraces(context.figures.index)
+    traces = context.figures.network.traces
     kinds = [fig.data[number] for number in traces.kinds.values()]
     legend = [t for t in fig.data[traces.legend:] if t.mode == "markers"]
     assert {t.name for t in legend} == {"person", "government body", "company", "country", "group", "agreement"}
@@ -179,3 +178,17 @@ def test_large_graphs_use_the_fast_layout():
     xs = [x for x, _ in positions.values()]
     assert min(xs) >= 0 and max(xs) <= 1.0 + 1e-9
     assert node_positions(graph) == positions  # deterministic
+
+
+def test_trace_positions_match_the_base_figures(small):
+    """NetworkTraces says where each trace sits: in a drawn base, a bare one and an empty one."""
+    context = prepare_context(small.path, large=True)
+    base = context.figures.network
+    for network in (base, context.figures.fallback):
+        traces = network.traces
+        names = [t.name for t in network.figure.data]
+        assert len(names) == traces.legend + len(network.index.kinds) + len(traces.legend_styles)
+        assert [names[t] for t in traces.kinds.values()] == [t.name for t in network.figure.data[traces.legend:][
+            :len(network.index.kinds)]]
+        assert names[traces.path] == "shortest path" and names[traces.labels] == "labels"
+        assert all(names[b].startswith("relations ") for b in traces.buckets)

@@ -16,7 +16,6 @@ from viz.record.synth import write_synth
 from viz.render.engine import viewport_of, viewport_patch
 from viz.render.figures.aggregate import DETAIL_MAX_NODES, find_communities
 from viz.render.figures.common import GHOST
-from viz.render.figures.network import NetworkTraces
 from viz.render.figures.network_patch import FOCUS_MAX_NODES, network_changes
 from viz.render.figures.timeline_patch import DETAIL_MAX_EVENTS, FOCUS_MAX_EVENTS
 from viz.render.view import build_view, prepare_context
@@ -58,7 +57,7 @@ def test_communities_cover_every_node_and_are_reproducible(dense):
 
 def test_the_base_network_draws_communities_not_a_disc_of_nodes(dense):
     figure = dense.figures.network.figure
-    traces = NetworkTraces(dense.figures.index)
+    traces = dense.figures.network.traces
     communities = dense.figures.network.communities
     markers = _trace(figure, traces.communities)
     assert markers["visible"] is True and len(_decode(markers["x"])) == communities.count
@@ -89,7 +88,7 @@ def _zoom(context, region) -> tuple[dict, list]:
 
 def test_zooming_in_draws_individual_nodes(dense):
     index = dense.figures.index
-    traces = NetworkTraces(index)
+    traces = dense.figures.network.traces
     assert viewport_of({"autosize": True}) is False and viewport_of({"xaxis.autorange": True}) is None
     # a small region: its nodes (and the relations that touch them) in the overlay, the communities faint
     hub = index.xy[int(np.argmax(index.degree))]
@@ -140,7 +139,7 @@ def test_an_organisation_filter_shows_exactly_its_nodes_and_relations(dense, hop
     state = ViewState(orgs=(_busiest(dense),), hops=hops)
     view = build_view(dense, state)
     shown = visible_graph(dense.graph, dense.dataset, state)
-    traces = NetworkTraces(dense.figures.index)
+    traces = dense.figures.network.traces
     assert shown.number_of_nodes() <= FOCUS_MAX_NODES
     overlay = _trace(view.network, traces.overlay_nodes)
     assert set(overlay["customdata"]) == {f"node:{n}" for n in shown.nodes}
@@ -156,7 +155,7 @@ def test_a_filter_that_keeps_many_nodes_sizes_the_communities_by_what_it_keeps(d
     masks = visible_masks(dense.figures.index, state)
     assert masks.nodes.sum() > FOCUS_MAX_NODES
     view = build_view(dense, state)
-    traces = NetworkTraces(dense.figures.index)
+    traces = dense.figures.network.traces
     communities = dense.figures.network.communities
     sizes = _decode(_trace(view.network, traces.communities)["marker"]["size"])
     kept = np.bincount(communities.member[masks.nodes], minlength=communities.count)

@@ -12,7 +12,7 @@ from viz.network.explore import visible_graph
 from viz.network.state import ViewState
 from viz.record.synth import write_synth
 from viz.render.figures.arrays import polylines
-from viz.render.figures.network import NetworkTraces, clicked_node
+from viz.render.figures.network import clicked_node
 from viz.render.figures.network_patch import apply_changes
 from viz.render.view import build_view, prepare_context
 
@@ -76,7 +76,7 @@ def test_figures_draw_exactly_the_relations_and_nodes_of_the_view(big, state):
     view = build_view(big, state)
     shown = visible_graph(big.graph, big.dataset, state)
     assert _drawn_pairs(view.network, big) == {frozenset((u, v)) for u, v in shown.edges() if u != v}
-    traces = NetworkTraces(big.figures.index)
+    traces = big.figures.network.traces
     index = big.figures.index
     data = view.network.to_plotly_json()["data"]
     lit = set(data[traces.overlay_nodes].get("customdata") or [])
@@ -100,7 +100,7 @@ def test_a_filter_is_a_small_patch_not_a_figure(big):
         view = build_view(big, state, patch=True)
         assert isinstance(view.network, Patch) and isinstance(view.timeline, Patch)
         update = view.network.to_plotly_json()
-        traces = NetworkTraces(big.figures.index)
+        traces = big.figures.network.traces
         base_traces = {*traces.buckets, *traces.kinds.values()}
         moved = [op["location"] for op in update["operations"]
                  if op["location"][0] == "data" and op["location"][1] in base_traces and op["location"][2] in "xy"]
@@ -115,16 +115,17 @@ def test_a_filter_is_a_small_patch_not_a_figure(big):
 
 def test_clicks_on_base_nodes_map_back_to_their_ids(big):
     index = big.figures.index
-    traces = NetworkTraces(index)
+    traces = big.figures.network.traces
     data = big.figures.network.figure.to_plotly_json()["data"]
     for kind, number in traces.kinds.items():
         members = np.flatnonzero(index.node_kind == index.kinds.index(kind))
         last = len(members) - 1
-        assert clicked_node(index, number, last) == index.nodes[members[last]]
+        assert clicked_node(traces, index, number, last) == index.nodes[members[last]]
         # an SVG base names each node in its customdata, and its hover is the node's full card
         assert data[number]["customdata"][last] == f"node:{index.nodes[members[last]]}"
         assert data[number]["hovertext"][last].startswith(f"<b>{index.labels[members[last]]}</b>")
-    assert clicked_node(index, traces.labels, 0) is None and clicked_node(index, traces.kinds["person"], 10**6) is None
+    assert clicked_node(traces, index, traces.labels, 0) is None
+    assert clicked_node(traces, index, traces.kinds["person"], 10**6) is None
 
 
 def test_selection_lights_the_same_nodes_and_events_as_the_small_path(big):

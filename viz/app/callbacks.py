@@ -140,7 +140,8 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         context = contexts.get(key)
         if ref is None and trigger == "network-graph":  # a WebGL base node carries no customdata
             point = ((click or {}).get("points") or [{}])[0]
-            node = clicked_node(context.figures.index, point.get("curveNumber", -1), point.get("pointNumber", -1))
+            node = clicked_node(context.figures.network.traces, context.figures.index, point.get("curveNumber", -1),
+                                point.get("pointNumber", -1))
             ref = f"node:{node}" if node else None
         if ref and trigger == "network-graph" and not drawn_in_view(context, state_of(key, *controls), ref):
             return no_update  # a point the view hides where it is (see drawn_in_view)

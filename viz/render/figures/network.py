@@ -53,8 +53,8 @@ def node_style(kind: str) -> tuple[str, str, str]:
 class NetworkTraces:
     """Where each trace of a base network sits in ``figure.data``."""
 
-    def __init__(self, index: GraphIndex) -> None:
-        buckets = len(index.buckets)
+    def __init__(self, index: GraphIndex, bare: bool = False) -> None:
+        buckets = 0 if bare else len(index.buckets)  # a bare base (see network_base) has no relation traces
         self.buckets = range(buckets)
         self.bucket_points = range(buckets, 2 * buckets)  # relation hover points, per bucket
         # base nodes above base relations; overlays above both, so kept relations cross grey nodes
@@ -97,9 +97,8 @@ class NetworkBase:
         return codes[self.index.edge_bucket]
 
 
-def clicked_node(index: GraphIndex, curve: int, point: int) -> str | None:
+def clicked_node(traces: NetworkTraces, index: GraphIndex, curve: int, point: int) -> str | None:
     """The node id behind a click on a WebGL base node trace (which carries no customdata)."""
-    traces = NetworkTraces(index)
     for code, kind in enumerate(index.kinds):
         if traces.kinds[kind] == curve:
             members = np.flatnonzero(index.node_kind == code)
@@ -141,23 +140,24 @@ def network_base(graph: nx.MultiDiGraph, index: GraphIndex, hovers: NetworkHover
     unsigned = np.array([(graph.nodes[n].get("status") or "signed") not in SIGNED_STATUS_VALUES
                          for n in index.nodes], dtype=bool)
     traces: list = []
-    for b, bucket in enumerate(index.buckets):
-        part = slice(index.bucket_start[b], index.bucket_start[b + 1] if not bare else index.bucket_start[b])
+    # a bare base has no relation traces at all: hundreds of empty traces would slow every repaint
+    for b, bucket in enumerate(index.buckets if not bare else ()):
+        part = slice(index.bucket_start[b], index.bucket_start[b + 1])
         x, y = polylines(index.xy, index.edge_u[part], index.edge_v[part])
         style = bucket[2]
         traces.append(trace(x=x, y=y, mode="lines", line=LINE_LOOKS[style][0], hoverinfo="skip",
-                            showlegend=False, name=bucket_name(bucket), legendgroup=style, visible=not bare))
+                            showlegend=False, name=bucket_name(bucket), legendgroup=style))
     seen: dict[tuple[int, int], int] = {}
     bucket_points = []
-    for b in range(len(index.buckets)):
-        end = index.bucket_start[b + 1] if svg and not bare else index.bucket_start[b]  # WebGL: none in the base
+    for b in range(len(index.buckets) if not bare else 0):
+        end = index.bucket_start[b + 1] if svg else index.bucket_start[b]  # WebGL: none in the base
         part = np.arange(index.bucket_start[b], end)
         points = hovers.pair_points(part, seen)
         bucket_points.append(points)
         traces.append(trace(x=points.xy[:, 0], y=points.xy[:, 1], mode="markers", customdata=points.refs,
                             hovertext=points.texts,
                             hoverinfo="text", marker={"size": 12, "color": "rgba(0,0,0,0)"}, showlegend=False,
-                            name="relation", legendgroup=index.buckets[b][2], visible=not bare))
+                            name="relation", legendgroup=index.buckets[b][2]))
     for code, kind in enumerate(index.kinds):
         colour, symbol, legend_name = node_style(kind)
         members = np.flatnonzero(index.node_kind == code) if not bare else np.empty(0, dtype=np.int64)
@@ -213,7 +213,8 @@ def network_base(graph: nx.MultiDiGraph, index: GraphIndex, hovers: NetworkHover
                 "xanchor": "left", "bgcolor": "rgba(255,255,255,0.85)", "itemsizing": "constant"},
         xaxis={"visible": False}, yaxis={"visible": False}, hovermode="closest", uirevision="network",
     )
-    return NetworkBase(index, fig, NetworkTraces(index), hovers, svg, communities, empty, unsigned, bucket_points)
+    return NetworkBase(index, fig, NetworkTraces(index, bare), hovers, svg, communities, empty, unsigned,
+                       bucket_points)
 
 
 def _legend_traces(index: GraphIndex) -> list:
