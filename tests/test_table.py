@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -193,3 +194,34 @@ def test_junk_entries_are_skipped_and_the_valid_ones_kept(synth):
              valid[1], {"column_id": "organisation", "direction": "desc"}]  # a column named again counts once
     assert table_page(table, index, masks, mixed, 2) == table_page(table, index, masks, valid, 2)
     assert table_page(table, index, masks, valid, 2) != table_page(table, index, masks, None, 2)
+
+
+@pytest.mark.parametrize("case", ["india", "synth"])
+def test_the_first_page_without_the_whole_table_is_the_same_page(case, request):
+    """A large dataset's first page comes from the actors that can be on it (ties at the cut included)."""
+    from viz.render.table import first_page
+
+    data, _, index, table = request.getfixturevalue(case)
+    for state in (ViewState(), ViewState(countries=False), ViewState(event_kinds=("visit",))):
+        masks = visible_masks(index, state)
+        page = table_page(table, index, masks, None, 0)
+        assert first_page(data, index, masks) == page, state
+    # ties at the page's last place are broken by name, then id: every tied actor must have been a candidate
+    rows = [r for p in range(2) for r in table_page(table, index, visible_masks(index, ViewState()), None, p).rows]
+    assert any(a["degree"] == b["degree"] for a, b in itertools.pairwise(rows))
+
+
+def test_derived_data_is_kept_with_the_layout(tmp_path):
+    from viz.network.positions import cached_ints
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return [3, 1, 2]
+
+    assert cached_ints("abc", "communities", compute, cache_dir=tmp_path) == [3, 1, 2]
+    assert cached_ints("abc", "communities", compute, cache_dir=tmp_path) == [3, 1, 2] and len(calls) == 1
+    (next(tmp_path.glob("abc-communities-*"))).write_text("not json")  # a damaged entry is recomputed
+    assert cached_ints("abc", "communities", compute, cache_dir=tmp_path) == [3, 1, 2] and len(calls) == 2
+    assert cached_ints(None, "communities", compute, cache_dir=tmp_path) == [3, 1, 2] and len(calls) == 3

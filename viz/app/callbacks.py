@@ -20,7 +20,6 @@ from viz.render.engine import drawn_in_view, viewport_of, viewport_patch
 from viz.render.figures.network import clicked_node
 from viz.render.options import SEARCH_LIMIT, actor_options
 from viz.render.report import render_view_report
-from viz.render.table import table_page
 from viz.render.view import build_view, view_analysis
 
 #: the controls that make up the state, in the order the callbacks list them
@@ -179,9 +178,8 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         controls.insert(CONTROL_KEYS.index("selected"), None)  # a selection does not change the table
         context = contexts.get(key)
         first = ctx.triggered_id != "actor-table" or "actor-table.sort_by" in ctx.triggered_prop_ids
-        result = table_page(context.figures.table, context.figures.index,
-                            visible_masks(context.figures.index, state_of(key, *controls)),
-                            sort_by, 0 if first else page if isinstance(page, int) else 0)
+        result = context.figures.table_page(visible_masks(context.figures.index, state_of(key, *controls)),
+                                            sort_by, 0 if first else page if isinstance(page, int) else 0)
         return result.rows, result.page_count, result.page
 
     @app.callback(

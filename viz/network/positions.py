@@ -15,6 +15,7 @@ import logging
 import math
 import os
 import random
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -40,6 +41,27 @@ def layout_store(cache_dir: Path | None = None) -> FolderStore:
         cache_dir = Path(configured) if configured else private_folder(Path.home() / ".cache" / "viz" / "layouts")
     quota = quota_from_env("VIZ_LAYOUT_CACHE_BYTES", "VIZ_LAYOUT_CACHE_FILES", LAYOUT_CACHE_BYTES, LAYOUT_CACHE_FILES)
     return FolderStore(cache_dir, quota, pattern=r"[\w.-]+-v\d+\.json")
+
+
+def cached_ints(cache_key: str | None, what: str, compute: Callable[[], Sequence[int]],
+                cache_dir: Path | None = None) -> list[int]:
+    """``compute()``, kept in the layout cache beside the dataset's positions (by its content hash):
+    derived data as slow to recompute as a layout (e.g. its communities), read back on later starts."""
+    store, name = None, f"{cache_key}-{what}-v{LAYOUT_VERSION}.json"
+    if cache_key:
+        with contextlib.suppress(StorageError):  # no cache is slower, not wrong
+            store = layout_store(cache_dir)
+    cache = store.open(name) if store is not None else None
+    if cache is not None:
+        with contextlib.suppress(OSError, ValueError):  # a damaged entry is recomputed, never trusted
+            stored = json.loads(cache.read_text())
+            if isinstance(stored, list) and all(isinstance(v, int) for v in stored):
+                return stored
+    values = [int(v) for v in compute()]
+    if store is not None:
+        with contextlib.suppress(OSError, ValueError):
+            store.put_file(name, json.dumps(values).encode())
+    return values
 
 
 def _layout_connected(graph: nx.Graph, seed: int) -> dict:

@@ -21,11 +21,12 @@ import plotly.graph_objects as go
 from viz.network.analytics import shortest_paths
 from viz.network.explore import selection_highlight
 from viz.network.graph_index import GraphIndex, Masks, index_graph, visible_masks
+from viz.network.positions import cached_ints
 from viz.network.state import ViewState
 from viz.network.timeline import timeline_entries
 from viz.record.labels import lane_labels
 from viz.render.analysis_panel import LIVE_ANALYSIS_MAX_NODES, analysis_panel, too_large_note
-from viz.render.figures.aggregate import DETAIL_MAX_NODES, community_frame, find_communities
+from viz.render.figures.aggregate import DETAIL_MAX_NODES, community_frame, find_communities, leiden_membership
 from viz.render.figures.fallback import density_timeline_figure, drawable, events_counted, no_webgl_note
 from viz.render.figures.hovers import NetworkHovers
 from viz.render.figures.network import NetworkBase, network_base
@@ -38,7 +39,7 @@ from viz.render.figures.timeline_patch import (
     timeline_changes,
     timeline_map,
 )
-from viz.render.table import ActorTable, actor_table
+from viz.render.table import ActorTable, TablePage, actor_table, first_page, table_page
 
 
 @dataclasses.dataclass(eq=False)
@@ -49,8 +50,19 @@ class Figures:
     network: NetworkBase
     timeline: go.Figure
     timeline_map: TimelineMap
-    table: ActorTable
     context: object = dataclasses.field(repr=False, default=None)
+
+    @cached_property
+    def table(self) -> ActorTable:
+        """The actors table's fixed columns (about 0.2 s at 50k: built when first asked for, not at start-up)."""
+        return actor_table(self.context.dataset, self.index)
+
+    def table_page(self, masks: Masks, sort_by: list[dict] | None, page: int, *, plain: bool = False) -> TablePage:
+        """A page of the actors table; the first page of the unfiltered view without the whole table, if it
+        is not built yet (``plain``: nothing filtered)."""
+        if plain and not sort_by and not page and "table" not in self.__dict__:
+            return first_page(self.context.dataset, self.index, masks)
+        return table_page(self.table, self.index, masks, sort_by, page)
 
     @cached_property
     def fallback(self) -> NetworkBase | None:
@@ -67,7 +79,10 @@ def build_figures(context) -> Figures:
     index = index_graph(context.graph, context.dataset, context.positions)
     title = context.dataset.meta.title
     hovers = NetworkHovers(context.graph, index, context.sources)
-    communities = find_communities(index) if len(index.nodes) > DETAIL_MAX_NODES else None
+    communities = None
+    if len(index.nodes) > DETAIL_MAX_NODES:  # Leiden takes ~0.4 s at 50k: kept with the layout, by content hash
+        membership = cached_ints(getattr(context, "cache_key", None), "communities", lambda: leiden_membership(index))
+        communities = find_communities(index, membership=np.array(membership, dtype=np.int64))
     brief = context.large  # WebGL, and brief timeline hovers
     network = network_base(context.graph, index, hovers, title=f"{title}: network", communities=communities,
                            svg=not brief)
@@ -82,7 +97,7 @@ def build_figures(context) -> Figures:
                                                         title=f"{title}: timeline"))):
         for path, value in changes.items():
             assign(figure, path, value)
-    return Figures(index, network, timeline, tmap, actor_table(context.dataset, index), context)
+    return Figures(index, network, timeline, tmap, context)
 
 
 def highlight_masks(context, selected: str | None) -> tuple[np.ndarray | None, np.ndarray | None]:

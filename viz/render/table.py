@@ -78,11 +78,12 @@ def _ranks(values: Sequence[str]) -> np.ndarray:
     return rank
 
 
-def actor_table(dataset: Dataset, index: GraphIndex) -> ActorTable:
-    """The fixed columns and text ranks of every actor in ``index`` (agreements and other nodes left out)."""
+def actor_table(dataset: Dataset, index: GraphIndex, among: np.ndarray | None = None) -> ActorTable:
+    """The fixed columns and text ranks of every actor in ``index`` (agreements and other nodes left out),
+    or of those ``among`` some node indices."""
     nodes, rows = [], []
-    for i, node in enumerate(index.nodes):
-        row = actor_row(dataset, node, 0, 0)  # the counts are the view's, filled in per page
+    for i in (range(len(index.nodes)) if among is None else np.sort(among).tolist()):
+        row = actor_row(dataset, index.nodes[i], 0, 0)  # the counts are the view's, filled in per page
         if row is not None:
             nodes.append(i)
             rows.append(row)
@@ -138,3 +139,17 @@ def table_page(table: ActorTable, index: GraphIndex, masks: Masks, sort_by: list
         rows.append({**{column: table.text[column][entry] for column in TEXT_COLUMNS},
                      "degree": int(counts["degree"][node]), "events": int(counts["events"][node])})
     return TablePage(rows=rows, page=page, page_count=page_count, total=len(shown))
+
+
+def first_page(dataset: Dataset, index: GraphIndex, masks: Masks) -> TablePage:
+    """The default order's first page, from the actors that can be on it (the most relations): the same
+    page as :func:`table_page` on the whole table, without building it (a large dataset's first page)."""
+    degree = shown_degree(index, masks)
+    actors = np.flatnonzero(masks.nodes & np.fromiter((n in dataset.actor_by_id for n in index.nodes), dtype=bool,
+                                                      count=len(index.nodes)))
+    candidates = actors
+    if len(actors) > TABLE_PAGE_SIZE:  # ties at the page's last degree all come: names decide among them
+        cut = np.partition(degree[actors], -TABLE_PAGE_SIZE)[-TABLE_PAGE_SIZE]
+        candidates = actors[degree[actors] >= cut]
+    page = table_page(actor_table(dataset, index, among=candidates), index, masks, None, 0)
+    return dataclasses.replace(page, page_count=max(1, -(-len(actors) // TABLE_PAGE_SIZE)), total=len(actors))

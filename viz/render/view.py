@@ -21,7 +21,7 @@ from viz.record.load import Dataset, load_dataset
 from viz.render.details import source_labels
 from viz.render.engine import Figures, build_figures, cited_sources, view_analysis, view_figures
 from viz.render.figures.network import SVG_MAX_NODES
-from viz.render.table import TablePage, table_page
+from viz.render.table import TablePage
 
 __all__ = ["View", "ViewContext", "build_view", "prepare_context", "view_analysis"]
 
@@ -34,6 +34,7 @@ class ViewContext:
     graph: nx.MultiDiGraph
     positions: dict[str, tuple[float, float]]
     sources: dict[str, str]
+    cache_key: str | None = None  # the dataset's content hash: derived data is cached under it (layout, communities)
 
     @cached_property
     def year_range(self) -> tuple[int, int]:
@@ -104,8 +105,9 @@ def prepare_context(data_dir: str | Path, *, large: bool | None = None) -> ViewC
     """
     dataset = load_dataset(data_dir)
     graph = build_graph(dataset)
-    positions = node_positions(graph, cache_key=dataset_hash(data_dir))
-    context = ViewContext(dataset, graph, positions, source_labels(dataset))
+    key = dataset_hash(data_dir)
+    positions = node_positions(graph, cache_key=key)
+    context = ViewContext(dataset, graph, positions, source_labels(dataset), key)
     if large is not None:
         context.__dict__["large"] = large
     _ = context.figures  # built now, so the first page does not wait for it
@@ -128,5 +130,6 @@ def build_view(context: ViewContext, state: ViewState | None = None, *, patch: b
     network, timeline, note = view_figures(context, state, masks, patch=patch, webgl=webgl)
     summary = (f"{int(masks.nodes.sum())} of {len(index.nodes)} actors and agreements, "
                f"{int(masks.events.sum())} of {len(index.events)} events")
-    return View(network=network, timeline=timeline, table=table_page(figures.table, index, masks, sort_by, 0),
+    return View(network=network, timeline=timeline,
+                table=figures.table_page(masks, sort_by, 0, plain=not state.has_filters),
                 summary=summary, query=state_to_query(state), cited=lambda: cited_sources(context, masks), note=note)

@@ -46,27 +46,39 @@ class Communities:
         return len(self.size)
 
 
-def find_communities(index: GraphIndex, seed: int = 7) -> Communities:
-    """Leiden (modularity) communities of the whole graph (directions, repeats and country links ignored), seeded.
-
-    Nodes without relations form one community of their own (they sit in rows beneath the rest).
-    """
-    import igraph
-
-    n = len(index.nodes)
+def _structural_pairs(index: GraphIndex) -> np.ndarray:
     # context relations (an actor's country) would make every country a community spread over the whole layout
     keep = (index.edge_u != index.edge_v) & ~index.edge_context
-    pairs = np.unique(np.stack([np.minimum(index.edge_u[keep], index.edge_v[keep]),
-                                np.maximum(index.edge_u[keep], index.edge_v[keep])], axis=1), axis=0)
-    graph = igraph.Graph(n=n)
+    return np.unique(np.stack([np.minimum(index.edge_u[keep], index.edge_v[keep]),
+                               np.maximum(index.edge_u[keep], index.edge_v[keep])], axis=1), axis=0)
+
+
+def leiden_membership(index: GraphIndex, seed: int = 7) -> np.ndarray:
+    """Leiden (modularity) community of each node of the whole graph (directions, repeats and country
+    links ignored), seeded: the slow part of :func:`find_communities`, worth keeping with the layout."""
+    import igraph
+
+    graph = igraph.Graph(n=len(index.nodes))
+    pairs = _structural_pairs(index)
     graph.add_edges(pairs)  # (an array: 40x faster than a list of pairs at 200k relations)
     # igraph draws from Python's random module unless told otherwise: a seeded generator keeps it stable
     igraph.set_random_number_generator(random.Random(seed))
     try:  # Leiden on modularity: the same kind of communities as Louvain, in a third of the time
-        found = np.asarray(graph.community_leiden(objective_function="modularity", n_iterations=2).membership,
-                           dtype=np.int64)
+        return np.asarray(graph.community_leiden(objective_function="modularity", n_iterations=2).membership,
+                          dtype=np.int64)
     finally:
         igraph.set_random_number_generator(random)
+
+
+def find_communities(index: GraphIndex, seed: int = 7, membership: np.ndarray | None = None) -> Communities:
+    """Leiden (modularity) communities of the whole graph (see :func:`leiden_membership`, or its kept
+    ``membership``), numbered by size, each drawn on its best-connected member.
+
+    Nodes without relations form one community of their own (they sit in rows beneath the rest).
+    """
+    n = len(index.nodes)
+    pairs = _structural_pairs(index)
+    found = np.array(membership if membership is not None else leiden_membership(index, seed), dtype=np.int64)
     # an actor whose only relation is its country joins its country's community (not one of its own)
     structural = np.zeros(n, dtype=bool)
     structural[pairs.ravel()] = True
