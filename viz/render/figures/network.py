@@ -205,7 +205,7 @@ def network_base(graph: nx.MultiDiGraph, index: GraphIndex, hovers: NetworkHover
     # WebGL too on a WebGL base: an SVG trace would sit beneath the WebGL canvas, hidden by the nodes
     traces.append(trace(x=[], y=[], mode="text", textposition="top center", hoverinfo="skip",
                         textfont={"size": 10, "color": "#222"}, showlegend=False, name="labels"))
-    traces += _legend_traces(index)
+    traces += _legend_traces(index, trace)
     fig = go.Figure(traces)
     fig.update_layout(
         **base_layout(title, height, top=76),
@@ -217,16 +217,17 @@ def network_base(graph: nx.MultiDiGraph, index: GraphIndex, hovers: NetworkHover
                        bucket_points)
 
 
-def _legend_traces(index: GraphIndex) -> list:
-    """Legend entries that keep their colours (kinds, line styles); a click hides the whole group."""
+def _legend_traces(index: GraphIndex, trace: type) -> list:
+    """Legend entries that keep their colours (kinds, line styles); a click hides the whole group. Of the
+    base's trace type: an SVG trace in a WebGL figure would add a second drawing layer to every repaint."""
     traces: list = []
     for kind in index.kinds:
         colour, symbol, legend_name = node_style(kind)
-        traces.append(go.Scatter(x=[None], y=[None], mode="markers", name=legend_name, legendgroup=f"kind:{kind}",
+        traces.append(trace(x=[None], y=[None], mode="markers", name=legend_name, legendgroup=f"kind:{kind}",
                                  hoverinfo="skip", marker={"size": 10, "color": colour, "symbol": symbol,
                                                            "line": {"width": 1, "color": "#333"}}))
     for style in NetworkTraces(index).legend_styles:
         look, name = LINE_LOOKS[style]
-        traces.append(go.Scatter(x=[None], y=[None], mode="lines", name=name, legendgroup=style, hoverinfo="skip",
-                                 line=look))
+        traces.append(trace(x=[None], y=[None], mode="lines", name=name, legendgroup=style, hoverinfo="skip",
+                            line=look))
     return traces

@@ -159,9 +159,10 @@ def timeline_figure(
                            if patchable else {}),
                         "line": {"width": 2}, "opacity": _opacity(loose, highlight)},
                 xaxis="x2", yaxis="y2"))  # the undated column
-    for name, symbol, _ in PRECISION_LEGEND:
-        traces.append(go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
-                                 marker={"size": 11, "symbol": symbol, "color": "#555", "line": {"width": 2}}))
+    for name, symbol, _ in PRECISION_LEGEND:  # (WebGL in a WebGL chart: no second drawing layer to repaint)
+        traces.append((go.Scattergl if brief else go.Scatter)(
+            x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
+            marker={"size": 11, "symbol": symbol, "color": "#555", "line": {"width": 2}}))
     if patchable:
         trace = go.Scattergl if brief else go.Scatter
         lane_scale = _lane_scale([colours[k] for k in lanes][::-1])  # by row number, bottom lane first
