@@ -2,6 +2,7 @@
 old whole-figure path drew is lost (hide or grey, relation hovers, paths, legends, session labels)."""
 
 import copy
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -178,3 +179,28 @@ def test_clicks_on_points_hidden_in_place_are_ignored(context):
     assert not drawn_in_view(context, elbit, "pair:drdo|mod-india") and not drawn_in_view(context, elbit, "node:nobody")
     assert drawn_in_view(context, ViewState(orgs=("elbit",), grey=True), "node:drdo")  # greyed: still drawn
     assert drawn_in_view(context, ViewState(), "node:drdo") and drawn_in_view(context, elbit, "event:jwg-17")
+
+
+@pytest.mark.parametrize("state", [ViewState(path_from="rafael", path_to="ajay-kumar"),
+                                   ViewState(path_from="rafael", path_to="ajay-kumar",
+                                             start=dt.date(2018, 1, 1), end=dt.date(2025, 12, 31)),
+                                   ViewState(path_from="elbit", path_to="imod", orgs=("elbit", "imod"), hops=2)],
+                         ids=["all", "window", "orgs"])
+def test_paths_from_the_arrays_are_the_networkx_paths_of_the_view(context, state):
+    """The engine searches paths on a graph built from the arrays (fast at 50k); they are the paths
+    networkx finds in the view's own graph, each hop listing only the view's relations."""
+    from viz.network.graph_index import visible_masks
+    from viz.render.engine import view_paths
+
+    masks = visible_masks(context.figures.index, state)
+    ours = view_paths(context, state, masks)
+    theirs = shortest_paths(visible_graph(context.graph, context.dataset, state), state.path_from, state.path_to,
+                            limit=1000)  # every shortest path of the view
+
+    def steps(paths):
+        return {tuple((h.source, h.target, tuple(sorted((r["relation"], r.get("date") or "") for r in h.relations)))
+                      for h in path) for path in paths}
+
+    assert ours and len(ours) == min(5, len(theirs))  # up to 5 of them, with the same relations per hop
+    assert steps(ours) <= steps(theirs)
+    assert view_paths(context, dataclasses.replace(state, selected="node:rafael"), masks) is ours  # kept per view

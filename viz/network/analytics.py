@@ -8,6 +8,7 @@ whatever the number of relations between them.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from itertools import islice, pairwise
 
 import networkx as nx
@@ -92,12 +93,17 @@ class Hop:
     relations: tuple[dict, ...]  # edge attributes: relation, event/agreement, date, sources
 
 
-def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, limit: int = 5) -> list[list[Hop]]:
+def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, limit: int = 5, *,
+                   simple: nx.Graph | None = None,
+                   shown: Callable[[str, str, str], bool] | None = None) -> list[list[Hop]]:
     """Up to ``limit`` shortest paths between two nodes, each hop with the relations behind it.
 
+    ``simple`` is the graph to search (default: :func:`simple_graph` of ``graph``), and ``shown``
+    which of ``graph``'s relations (``u, v, key``) a hop may list: a large view passes both, built
+    from arrays, rather than copying a subgraph of ``graph``.
     Returns [] when either node is missing or they are not connected.
     """
-    simple = simple_graph(graph)
+    simple = simple_graph(graph) if simple is None else simple
     if source not in simple or target not in simple or source == target:
         return []
     try:
@@ -108,9 +114,8 @@ def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, limit: int 
     for path in paths:
         hops = []
         for u, v in pairwise(path):
-            relations = [d for d in (*graph.get_edge_data(u, v, default={}).values(),
-                                     *graph.get_edge_data(v, u, default={}).values())
-                         if d.get("relation") not in CONTEXT_RELATIONS]
+            relations = [d for a, b in ((u, v), (v, u)) for key, d in graph.get_edge_data(a, b, default={}).items()
+                         if d.get("relation") not in CONTEXT_RELATIONS and (shown is None or shown(a, b, key))]
             hops.append(Hop(u, v, tuple(sorted(relations, key=lambda d: d.get("date") or ""))))
         result.append(hops)
     return result

@@ -41,20 +41,21 @@ def too_large_note(nodes: int) -> html.P:
 
 
 def analysis_panel(dataset: Dataset, shown: nx.MultiDiGraph, paths: list[list[Hop]] | None,
-                   path_ends: tuple[str | None, str | None]) -> html.Div:
+                   path_ends: tuple[str | None, str | None], count: int | None = None) -> html.Div:
     """Brokers with their centralities, the communities, and the shortest paths asked for.
 
-    Views above ``LIVE_ANALYSIS_MAX_NODES`` nodes get paths only, with a hint to filter:
-    centrality and communities would take tens of seconds on every change.
+    Views above ``LIVE_ANALYSIS_MAX_NODES`` nodes (``count``, when ``shown`` is only used for names) get
+    paths only, with a hint to filter: centrality and communities would take tens of seconds on every change.
     """
+    count = shown.number_of_nodes() if count is None else count
     start, end = path_ends
     path_part: list = []
     if start and end:
         path_part = [html.H3(f"Shortest paths: {_name(shown, start)} → {_name(shown, end)}"),
                      _path_list(dataset, shown, paths) if paths else
                      html.P("No path between them in this view.", className="viz-muted", id="path-none")]
-    if shown.number_of_nodes() > LIVE_ANALYSIS_MAX_NODES:
-        return html.Div([too_large_note(shown.number_of_nodes()), *path_part])
+    if count > LIVE_ANALYSIS_MAX_NODES:
+        return html.Div([too_large_note(count), *path_part])
     scores = centrality(shown)
     top = brokers(shown, limit=8)
     header = html.Tr([html.Th(h) for h in ("Broker", "Betweenness", "Degree", "Eigenvector")])

@@ -51,6 +51,12 @@ class Figures:
     timeline: go.Figure
     timeline_map: TimelineMap
     context: object = dataclasses.field(repr=False, default=None)
+    paths: dict = dataclasses.field(default_factory=dict, repr=False)  # view_paths' answers, by view
+
+    @cached_property
+    def edge_position(self) -> dict[tuple[str, str, str], int]:
+        """Each relation's place in the index (its key is networkx's edge key)."""
+        return {key: i for i, key in enumerate(self.index.edge_keys)}
 
     @cached_property
     def table(self) -> ActorTable:
@@ -173,13 +179,34 @@ def _fallback_figures(context, state: ViewState, masks: Masks, lit_nodes: np.nda
     return network, timeline, note
 
 
-def path_steps(context, state: ViewState, masks: Masks) -> list[tuple[int, int]]:
-    """The node pairs of the shortest paths between the state's two actors, within the view."""
+def view_paths(context, state: ViewState, masks: Masks) -> list:
+    """The shortest paths between the state's two actors within the view (:func:`shortest_paths`, up to
+    5, each hop with its relations), searched on a simple graph built from the arrays; kept per view, so
+    the network and the analysis panel list the same paths and a selection does not search again."""
     if not (state.path_from and state.path_to):
         return []
+    figures = context.figures
+    view = dataclasses.replace(state, selected=None, grey=False)
+    if view not in figures.paths:
+        index = figures.index
+        kept = np.flatnonzero(masks.edges & ~index.edge_context & (index.edge_u != index.edge_v))
+        simple = nx.Graph()
+        simple.add_nodes_from(index.nodes[i] for i in np.flatnonzero(masks.nodes).tolist())
+        simple.add_edges_from((index.nodes[u], index.nodes[v])
+                              for u, v in zip(index.edge_u[kept].tolist(), index.edge_v[kept].tolist(), strict=True))
+        position, shown = figures.edge_position, masks.edges
+        if len(figures.paths) >= 32:  # a few recent views are enough
+            figures.paths.clear()
+        figures.paths[view] = shortest_paths(context.graph, state.path_from, state.path_to, simple=simple,
+                                             shown=lambda u, v, key: bool(shown[position[(u, v, key)]]))
+    return figures.paths[view]
+
+
+def path_steps(context, state: ViewState, masks: Masks) -> list[tuple[int, int]]:
+    """The node pairs of the shortest paths between the state's two actors, within the view."""
     index = context.figures.index
-    paths = shortest_paths(shown_graph(context, masks), state.path_from, state.path_to)
-    return sorted({(index.node_index[h.source], index.node_index[h.target]) for path in paths for h in path})
+    return sorted({(index.node_index[h.source], index.node_index[h.target])
+                   for path in view_paths(context, state, masks) for h in path})
 
 
 def renamed(context, state: ViewState) -> dict[int, str]:
@@ -278,9 +305,11 @@ def view_analysis(context, state: ViewState | None = None):
     wants_path = bool(state.path_from and state.path_to)
     if shown_count > LIVE_ANALYSIS_MAX_NODES and not wants_path:
         return too_large_note(shown_count)
-    shown = shown_graph(context, masks)
-    paths = shortest_paths(shown, state.path_from, state.path_to) if wants_path else []
-    return analysis_panel(context.dataset, shown, paths, (state.path_from, state.path_to))
+    paths = view_paths(context, state, masks)
+    ends = (state.path_from, state.path_to)
+    if shown_count > LIVE_ANALYSIS_MAX_NODES:  # paths only: the whole graph names their nodes
+        return analysis_panel(context.dataset, context.graph, paths, ends, count=shown_count)
+    return analysis_panel(context.dataset, shown_graph(context, masks), paths, ends)
 
 
 def cited_sources(context, masks: Masks) -> tuple[str, ...]:
