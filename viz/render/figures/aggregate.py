@@ -6,7 +6,7 @@ grey disc, and take software WebGL seconds to draw. A dataset of more than
 seeded, found once per dataset in about 0.5 s at 50k actors): one marker per community on its best-connected member, its
 area proportional to the members shown, and links between communities in three widths
 by how many relations join them. Zooming in, filtering or selecting draws individual
-nodes once the view holds few enough (see :func:`viz.render.figures.scale.level_of_detail`).
+nodes once the view holds few enough (see :func:`viz.render.figures.network_patch.level_of_detail`).
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def lane_colours(lanes: Sequence[str]) -> dict[str, str]:
     return {lane: EVENT_COLOURS.get(lane) or SERIES_COLOURS[series.index(lane) % len(SERIES_COLOURS)]
             for lane in lanes}
 
-#: filtered-out points of a large dataset's figures turn this grey (see viz.render.figures.scale)
+#: filtered-out points turn this grey when the view greys rather than hides them (see viz.render.figures.network_patch)
 GHOST = "#dcdcdc"
 
 FONT = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"

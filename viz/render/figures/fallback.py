@@ -1,8 +1,9 @@
 """A large dataset for a browser without WebGL: what to draw as SVG, and what to tell the reader.
 
-The large view's figures are WebGL traces (:mod:`viz.render.figures.scale`), which a browser without WebGL
-(remote desktops, locked-down machines) cannot draw; assets/webgl-check.js reports that. Such a browser
-gets whole SVG figures instead, built by the small-dataset builders when the view is small enough:
+A large dataset's base figures are WebGL traces (:mod:`viz.render.figures.network`), which a browser
+without WebGL (remote desktops, locked-down machines) cannot draw; assets/webgl-check.js reports that.
+Such a browser gets whole SVG figures instead: the same engine on an empty SVG base for the network,
+the timeline builder for the events:
 
 - the network of the view when it has at most :data:`SVG_MAX_NODES` actors and agreements, else its
   :data:`TOP_NODES` best-connected ones and the relations among them (:func:`drawable`);

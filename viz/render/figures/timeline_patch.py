@@ -1,9 +1,9 @@
-"""Changes to a large dataset's timeline (built with ``timeline_figure(..., brief=True)``).
+"""Changes to a base timeline (built with ``timeline_figure(..., patchable=True)``), at every size.
 
-Like the network (:mod:`viz.render.figures.scale`), the timeline is sent once and then
-patched: events filtered out turn faint grey (one byte per event, binary), a
-time window zooms the date axis, and a selection dims the rest and rings the
-selected events in the last trace.
+Like the network (:mod:`viz.render.figures.network_patch`), the timeline is sent once and then
+patched: events filtered out are hidden (drawn again in an overlay when a lane keeps some) or
+turn faint grey (one byte per event, binary), a time window zooms the date axis, and a selection
+dims the rest and rings the selected events in the last trace.
 
 Level of detail: a dataset of more than :data:`DETAIL_MAX_EVENTS` events (19k
 overlapping markers are one solid band) is drawn as each lane's density, events per
