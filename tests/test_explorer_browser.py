@@ -72,16 +72,24 @@ def test_time_window_and_play(page, context, output_dir):
     wait_for_events(page, len(visible_events(context.dataset, window)))
     assert "2021-01-01 – 2025-12-31" in page.inner_text("#network-graph")
 
-    page.click("#play")  # steps from the first year, one year a tick
-    first = context.year_range[0]
-    wait_for_nodes(page, expected_nodes(context, state_from_query(f"?from={first}&to={first}")))
+    set_years(page, 2014, 2025)  # eleven ticks of 1.2 s to play: time to pause before the end
+    page.click("#play")  # steps from the window's start, one year a tick
+    page.wait_for_function("() => document.querySelector('#play').innerText.includes('Pause')", polling=100,
+                           timeout=10_000)
     page.wait_for_function("() => document.querySelector('#time-window .dash-range-slider-max-input').value >= "
-                           f"'{first + 2}'", polling=100, timeout=15_000)
+                           "'2015'", polling=100, timeout=15_000)
+    assert page.input_value("#time-window .dash-range-slider-min-input") == "2014"  # from the window's start
     sizes = [count_nodes(page)]
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(1300)
     sizes.append(count_nodes(page))
     assert sizes[1] >= sizes[0]  # the network only grows as the window widens
-    page.click("#play")  # stop
+    page.click("#play")  # pause: the window stays where it is
+    page.wait_for_function("() => document.querySelector('#play').innerText.includes('Play')", polling=100,
+                           timeout=10_000)
+    paused = page.input_value("#time-window .dash-range-slider-max-input")
+    assert paused < "2025"  # paused before the end (the end stops the playing by itself)
+    page.wait_for_timeout(2600)  # more than two ticks: a paused timer does not tick (it restarted before)
+    assert page.input_value("#time-window .dash-range-slider-max-input") == paused
     page.screenshot(path=output_dir / "explorer-play.png", full_page=True)
 
 

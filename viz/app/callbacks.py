@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, no_update, set_props
 
-from viz.app.layout import dataset_gone_page, page_layout, upload_errors
+from viz.app.layout import PAUSE, PLAY, dataset_gone_page, page_layout, upload_errors
 from viz.app.upload import Contexts, DatasetGone, decode_uploads, store_upload
 from viz.exports.interop import export_bytes
 from viz.network.explore import visible_events, visible_graph
@@ -260,25 +260,33 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         return [min(max(int(first[:4]), low), high), min(max(int(last[:4]), low), high)]
 
     @app.callback(
-        Output("play-timer", "disabled"), Output("play-timer", "n_intervals"),
-        Output("time-window", "value", allow_duplicate=True),
-        Input("play", "n_clicks"), State("play-timer", "disabled"), DATASET, prevent_initial_call=True,
+        Output("play-timer", "disabled"), Output("play-timer", "n_intervals"), Output("play-start", "data"),
+        Output("time-window", "value", allow_duplicate=True), Output("play", "children"),
+        Input("play", "n_clicks"), State("play-timer", "disabled"), State("time-window", "value"), DATASET,
+        prevent_initial_call=True,
     )
-    def play_or_stop(_clicks: int, stopped: bool, key: str | None):
+    def play_or_pause(_clicks: int, stopped: bool, window: list[int] | None, key: str | None):
+        """Play steps the window's end year by year from the window's start; Pause stops where it is
+        (the timer's count is left alone: resetting it would start a tick, and the playing, again)."""
         if not stopped:
-            return True, 0, no_update
-        first = contexts.get(key).year_range[0]
-        return False, 0, [first, first]
+            return True, no_update, no_update, no_update, PLAY
+        low, high = contexts.get(key).year_range
+        start = int(window[0]) if isinstance(window, list) and window and isinstance(window[0], int) else low
+        start = start if low <= start < high else low  # a window already at its last year plays from the first
+        return False, 0, start, [start, start], PAUSE
 
     @app.callback(
         Output("time-window", "value", allow_duplicate=True), Output("play-timer", "disabled", allow_duplicate=True),
-        Input("play-timer", "n_intervals"), DATASET, prevent_initial_call=True,
+        Output("play", "children", allow_duplicate=True),
+        Input("play-timer", "n_intervals"), State("play-start", "data"), DATASET, prevent_initial_call=True,
     )
-    def play_step(step: int, key: str | None):
-        """Each tick shows one more year: everything up to the end of that year."""
+    def play_step(step: int, start: int | None, key: str | None):
+        """Each tick shows one more year: from the start year to the end of that year."""
         low, high = contexts.get(key).year_range
-        last = min(low + (step or 0), high)
-        return [low, last], last >= high
+        first = start if isinstance(start, int) and low <= start <= high else low
+        last = min(first + (step or 0), high)
+        done = last >= high
+        return [first, last], done, PLAY if done else no_update
 
     @app.callback(
         Output("export-download", "data"), Output("export-status", "children"),

@@ -17,6 +17,9 @@ from viz.render.options import actor_options
 from viz.render.table import TABLE_COLUMNS, TABLE_PAGE_SIZE
 from viz.render.view import ViewContext, build_view, view_analysis
 
+#: the Play button's two faces
+PLAY, PAUSE = "▶ Play", "❚❚ Pause"
+
 
 def _session_button(entry: TimelineEntry) -> html.Button:
     where = f" · {entry.place}" if entry.place else ""
@@ -89,8 +92,9 @@ def _filters(context: ViewContext) -> html.Section:
             dcc.RangeSlider(id="time-window", min=low, max=high, step=1, value=[low, high],
                             marks={y: str(y) for y in range(low, high + 1, step)},
                             tooltip={"placement": "bottom", "always_visible": False}, allowCross=False),
-            html.Button("▶ Play", id="play", n_clicks=0, title="Step through the years: watch the network grow"),
+            html.Button(PLAY, id="play", n_clicks=0, title="Step through the years: watch the network grow"),
             dcc.Interval(id="play-timer", interval=1200, disabled=True),
+            dcc.Store(id="play-start"),  # the year playing started from
         ]),
     ])
 
