@@ -87,7 +87,7 @@ def build_figures(context) -> Figures:
     hovers = NetworkHovers(context.graph, index, context.sources)
     communities = None
     if len(index.nodes) > DETAIL_MAX_NODES:  # Leiden takes ~0.4 s at 50k: kept with the layout, by content hash
-        membership = cached_ints(getattr(context, "cache_key", None), "communities", lambda: leiden_membership(index))
+        membership = cached_ints(context.cache_key, "communities", lambda: leiden_membership(index))
         communities = find_communities(index, membership=np.array(membership, dtype=np.int64))
     brief = context.large  # WebGL, and brief timeline hovers
     network = network_base(context.graph, index, hovers, title=f"{title}: network", communities=communities,
