@@ -28,7 +28,7 @@ def test_the_documented_jwg_sessions(dataset):
     series = {e.event_id: e for e in series_sessions(dataset, "jwg-defence")}
     assert list(series) == ["jwg-03", "jwg-2014-06", "jwg-15", "jwg-16-inferred", "jwg-17"]
     assert series["jwg-03"].precision == "unknown" and series["jwg-03"].label == "3rd"
-    assert series["jwg-2014-06"].precision == "month" and series["jwg-2014-06"].label == "no. ?"
+    assert series["jwg-2014-06"].precision == "month" and series["jwg-2014-06"].label == "unnumbered"
     assert series["jwg-15"].date_label == "27 Oct 2021" and series["jwg-15"].place == "Tel Aviv, Israel"
     assert series["jwg-16-inferred"].label == "16th?" and series["jwg-16-inferred"].date_label == "Jul 2024"
     assert "inferred" in series["jwg-16-inferred"].title

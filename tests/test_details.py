@@ -4,7 +4,8 @@ import pytest
 from dash import html
 
 from viz.network.graph import build_graph
-from viz.render.details import EMPTY_HINT, details_for, source_label
+from viz.render.details import details_for, source_label
+from viz.render.overview import START_HERE, overview
 
 
 def walk(component):
@@ -73,8 +74,9 @@ def test_pair_details_list_every_relation_with_sources(small, graph):
 
 
 @pytest.mark.parametrize("ref", [None, "", "node:nobody", "event:nothing", "pair:a|b", "garbage"])
-def test_unknown_references_give_the_hint(small, graph, ref):
-    assert text_of(details_for(small, graph, ref)) == EMPTY_HINT
+def test_unknown_references_give_the_overview(small, graph, ref):
+    text = text_of(details_for(small, graph, ref))
+    assert text == text_of(overview(small)) and START_HERE[0] in text
 
 
 def test_source_label(small):

@@ -4,7 +4,15 @@ import struct
 
 import pytest
 from conftest import open_page, page_problems
-from test_browser import choose_organisation, count_nodes, network_point_box, pick, wait_for_details, wait_for_nodes
+from test_browser import (
+    CHOICE,
+    choose_organisation,
+    count_nodes,
+    network_point_box,
+    pick,
+    wait_for_details,
+    wait_for_nodes,
+)
 
 from viz.network.explore import visible_events, visible_graph
 from viz.network.state import ViewState, state_from_query
@@ -168,34 +176,60 @@ def test_url_round_trip(page, browser, live_app, context):
 
 
 def test_table_is_paged_synced_sortable_and_keyboard_navigable(page, context):
+    """Finding 1: a native table: paged and sorted on the server, every actor a button, sortable by keyboard,
+    and Tab leaves it (no trap)."""
     from viz.network.explore import table_rows
     from viz.render.table import TABLE_PAGE_SIZE
 
-    page.wait_for_selector("#actor-table td")
-    rows = "#actor-table tbody tr:has(td)"
+    page.wait_for_selector(EVENTS)
+    page.click("#tab-actors")
+    page.wait_for_selector("#actor-table tbody tr")
+    rows = "#actor-table tbody tr"
     everyone = table_rows(context.dataset, context.graph, visible_events(context.dataset, ViewState()))
     assert len(everyone) > TABLE_PAGE_SIZE  # the default dataset needs more than one page
-    names = "#actor-table tbody td[data-dash-column='actor']"
+    names = "#actor-table tbody th button"
     assert page.locator(names).all_inner_texts() == [r["actor"] for r in everyone[:TABLE_PAGE_SIZE]]
-    page.click("#actor-table .next-page")  # the next page comes from the server, in the same order
+    page.click("#actor-table button:has-text('Next')")  # the next page comes from the server, in the same order
     expected = [r["actor"] for r in everyone[TABLE_PAGE_SIZE:2 * TABLE_PAGE_SIZE]]
-    page.wait_for_function("([sel, want]) => JSON.stringify([...document.querySelectorAll(sel)].map("
-                           "(td) => td.innerText)) === JSON.stringify(want)", arg=[names, expected], polling=100,
-                           timeout=10_000)
+    wait_for_texts(page, names, expected)
     choose_organisation(page, "Elbit Systems")  # a new view starts on its first page
     shown = visible_graph(context.graph, context.dataset, ViewState(orgs=("elbit",)))
     actors = [n for n in shown if n in context.dataset.actor_by_id]
     page.wait_for_function(f"() => document.querySelectorAll('{rows}').length === {len(actors)}", polling=100,
                            timeout=10_000)
-    page.click("#actor-table th[data-dash-column='actor'] .column-header--sort")  # sorted on the server
+    # sorted on the server, from the keyboard: focus the "Actor" heading's button and press Enter
+    page.focus("#actor-table thead th:nth-child(1) button")
+    page.keyboard.press("Enter")
     wanted = sorted(page.locator(names).all_inner_texts(), key=lambda n: (n.casefold(), n))
+    wait_for_texts(page, names, wanted)
+    assert page.get_attribute("#actor-table thead th:nth-child(1)", "aria-sort") == "ascending"
+    page.focus("#actor-table thead th:nth-child(1) button")
+    page.keyboard.press("Enter")  # the same heading again: the other way round
+    wait_for_texts(page, names, wanted[::-1])
+    assert page.get_attribute("#actor-table thead th:nth-child(1)", "aria-sort") == "descending"
+    page.focus(f"{names} >> nth=0")  # Enter on an actor opens its record, with the focus on its heading
+    page.keyboard.press("Enter")
+    wait_for_details(page, wanted[-1])
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'details-heading'",
+                           polling=100, timeout=10_000)
+    # Tab walks through the table and out of it (no trap): from its first control, one press per control
+    page.click("#tab-actors")
+    controls = page.locator("#actor-table button:not([disabled])").count()
+    page.focus("#actor-table thead button >> nth=0")
+    inside = "() => document.getElementById('actor-table').contains(document.activeElement)"
+    presses = 0
+    while page.evaluate(inside) and presses <= controls:
+        page.keyboard.press("Tab")
+        presses += 1
+    assert not page.evaluate(inside), f"Tab stays in the table after {presses} presses"
+    page.keyboard.press("Shift+Tab")  # and Shift+Tab comes back to its last control
+    assert page.evaluate(inside)
+
+
+def wait_for_texts(page, selector: str, texts: list[str]) -> None:
     page.wait_for_function("([sel, want]) => JSON.stringify([...document.querySelectorAll(sel)].map("
-                           "(td) => td.innerText)) === JSON.stringify(want)", arg=[names, wanted], polling=100,
+                           "(el) => el.innerText)) === JSON.stringify(want)", arg=[selector, texts], polling=100,
                            timeout=10_000)
-    page.click(f"{rows} >> nth=0 >> td[data-dash-column='actor']")
-    wait_for_details(page, wanted[0])
-    page.keyboard.press("ArrowDown")
-    wait_for_details(page, wanted[1])
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -206,13 +240,14 @@ def png_size(data: bytes) -> tuple[int, int]:
 def test_export_view_png_svg_pdf(page, output_dir):
     page.wait_for_selector(EVENTS)
     choose_organisation(page, "Rafael Advanced Defense Systems")
+    page.click("summary:has-text('Export view')")  # folded in the filter rail
     for field, value in (("#export-width", "1200"), ("#export-height", "1500")):
         page.fill(field, value)
         page.press(field, "Tab")
     with page.expect_download(timeout=60_000) as info:
         page.click("#export-png")
     download = info.value
-    assert download.suggested_filename == "india-israel-view-rafael-advanced-defense-systems.png"
+    assert download.suggested_filename == "india-israel_org-rafael_2013-2025_view.png"  # dataset, filter, window
     target = output_dir / download.suggested_filename
     download.save_as(target)
     data = target.read_bytes()
@@ -228,6 +263,7 @@ def test_export_view_png_svg_pdf(page, output_dir):
 
 def test_shortest_path_is_drawn_with_its_events(page, context):
     page.wait_for_selector(EVENTS)
+    page.click("#tab-analysis")
     pick(page, "path-from", "Rafael Advanced Defense Systems")
     pick(page, "path-to", "Ajay Kumar")
     page.wait_for_function("() => document.querySelector('#analysis').innerText.includes('Shortest paths')",
@@ -247,6 +283,7 @@ def test_data_download_menu(page, dataset, output_dir):
 
     page.wait_for_selector(EVENTS)
     choose_organisation(page, "Elbit Systems")
+    page.click("summary:has-text('Download data')")  # folded in the filter rail
     with page.expect_download(timeout=30_000) as info:
         page.click("#export-data")
     target = output_dir / info.value.suggested_filename
@@ -260,7 +297,7 @@ def test_filtered_out_actors_can_be_greyed_instead_of_hidden(page, context, outp
     choose_organisation(page, "Elbit Systems")
     shown = expected_nodes(context, ViewState(orgs=("elbit",)))
     wait_for_nodes(page, shown)  # hidden: only the organisation's view is drawn
-    page.click("#filtered-nodes input[value='grey']")
+    page.click(CHOICE % ("filtered-nodes", "grey"))
     page.wait_for_function("() => location.search.includes('filtered=grey')", polling=100, timeout=10_000)
     wait_for_nodes(page, context.graph.number_of_nodes())  # greyed: every node is drawn again, as context
     # the grey ones are drawn grey (the kind traces colour each point by 0 grey / 1 its kind's colour)

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from conftest import open_page, page_problems, serve
 from followthemoney import model
-from test_browser import EVENTS, pick
+from test_browser import EVENTS, open_fold, pick
 from test_exports_v2 import check_v2_csv, check_v2_timelinejs
 
 from viz import REPO_ROOT
@@ -21,6 +21,7 @@ TWO_SERIES = REPO_ROOT / "tests" / "fixtures" / "two-series"
 
 def _download(page, label: str, folder):
     """Choose a data format in the menu, press Download and return the saved file."""
+    open_fold(page, "Download data")
     pick(page, "data-format", label)
     with page.expect_download(timeout=30_000) as info:
         page.click("#export-data")

@@ -122,14 +122,14 @@ def test_precision_is_drawn_differently(small):
     fig = timeline_figure([june, jwg, undated])
     by_ref = {ref: (t, i) for t in fig.data if t.customdata is not None for i, ref in enumerate(t.customdata)}
     trace, i = by_ref["event:june"]
-    assert trace.marker.symbol[i] == "circle-open"
+    assert trace.marker.symbol[i] == "cross-open"  # a session's shape, open
     assert trace.x[i] == dt.date(2014, 6, 15)  # the middle of the month, over a bar spanning it
     bars = [t for t in fig.data if t.mode == "lines" and t.x and dt.date(2014, 6, 1) in t.x]
     assert bars and dt.date(2014, 6, 30) in bars[0].x
     trace, i = by_ref["event:jwg-17"]
-    assert trace.marker.symbol[i] == "circle" and trace.xaxis in (None, "x")
+    assert trace.marker.symbol[i] == "cross" and trace.xaxis in (None, "x")
     trace, i = by_ref["event:third"]
-    assert trace.marker.symbol == "diamond-open" and trace.xaxis == "x2"  # the undated column
+    assert trace.marker.symbol == "cross-open" and trace.xaxis == "x2"  # the undated column
 
 
 def test_modebar_exports_png_at_2x():
@@ -147,7 +147,7 @@ def test_page_title_comes_from_metadata(small_copy):
     app = create_app(small_copy)
     assert app.title == "Some Other Cooperation"
     layout = str(app.layout)
-    assert "Some Other Cooperation" in layout and "other-data-network" in layout
+    assert "Some Other Cooperation" in layout and "'other-data_2025-2025_network'" in layout  # the camera's name
 
 
 def test_layout_is_cached_by_content_hash(small, tmp_path, monkeypatch):

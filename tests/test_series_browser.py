@@ -7,7 +7,7 @@ import shutil
 import pytest
 import yaml
 from conftest import open_page, page_problems, serve
-from test_browser import EVENTS, wait_for_count, wait_for_details
+from test_browser import CHOICE, EVENTS, wait_for_count, wait_for_details
 
 from viz import REPO_ROOT
 
@@ -29,9 +29,9 @@ def test_two_series_get_two_strips_two_controls_and_their_own_lanes(browser, out
         strips = page.locator("nav.viz-series")
         assert strips.count() == 2
         texts = strips.all_inner_texts()
-        assert texts[0].startswith("DPG sessions in order (2 recorded, numbered up to 4)")
+        assert texts[0].startswith("DPG sessions: 2 of at least 4 recorded, in series order")
         assert "3rd" in texts[0] and "4th" in texts[0] and "1st" not in texts[0]
-        assert texts[1].startswith("MDD sessions in order (1 recorded") and "1st" in texts[1]
+        assert texts[1].startswith("MDD sessions: 1 recorded") and "1st" in texts[1]
         lanes = _lanes(page)  # drawn tick labels: each series its own lane, the dataset's own kind label
         assert {"DPG sessions", "Ministerial dialogue", "Exercise", "Visit"} <= set(lanes)
 
@@ -47,6 +47,7 @@ def test_two_series_get_two_strips_two_controls_and_their_own_lanes(browser, out
         assert "DPG SESSION" in details.upper() and "Also mentioned (not taking part): Arland Audit Office" in details
         assert "Belmark side" in details
 
+        page.click("#details button:has-text('Overview')")  # the strips are the details panel's overview
         page.click("nav.viz-series button:has-text('3rd')")
         wait_for_details(page, "Arland Department of Defence")  # the body's name at the time
         page.click("button:has-text('Only MDD sessions')")
@@ -79,15 +80,15 @@ def test_country_links_are_drawn_faint_and_one_click_hides_them(browser):
         page.goto(url)
         page.wait_for_selector(EVENTS)
         assert "country links" in page.eval_on_selector_all("#network-graph .legendtext", legend)
-        page.click("#country-links input[type=checkbox]")
+        page.click(CHOICE % ("country-links", "hide"))
         page.wait_for_function("() => location.search.includes('countries=hide')", polling=100, timeout=10_000)
         page.wait_for_function("""() => ![...document.querySelectorAll('#network-graph .legendtext')]
                                    .some(e => e.textContent === 'country links')""", polling=100, timeout=10_000)
         reopened = page.context.new_page()
         reopened.goto(page.url)  # the shared link keeps them hidden
         reopened.wait_for_selector(EVENTS)
-        reopened.wait_for_function("() => !document.querySelector('#country-links input').checked", polling=100,
-                                   timeout=10_000)
+        reopened.wait_for_function("(sel) => document.querySelector(sel).getAttribute('aria-pressed') === 'true'",
+                                   arg=CHOICE % ("country-links", "hide"), polling=100, timeout=10_000)
         assert page_problems(page) == [] and page_problems(reopened) == []
         page.context.close()
 

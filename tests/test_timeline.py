@@ -76,4 +76,4 @@ def test_series_sessions_orders_by_number_and_places_unnumbered_sessions_by_date
     path.write_text(dump_yaml(events))
     series = series_sessions(load_dataset(small_copy), "jwg-defence")
     assert [e.event_id for e in series] == ["s3", "june-2014", "s15", "s16", "jwg-17"]
-    assert [e.label for e in series] == ["3rd", "no. ?", "15th", "16th?", "17th"]
+    assert [e.label for e in series] == ["3rd", "unnumbered", "15th", "16th?", "17th"]

@@ -87,6 +87,9 @@ def test_upload_in_the_browser(page, tmp_path, dataset, output_dir):
     broken = tmp_path / "broken.zip"
     events = (SMALL_DATA / "events.yaml").read_text().replace("precision: day", "precision: month", 1)
     broken.write_bytes(zipped(small_files(**{"events.yaml": events.encode()})))
+    from test_browser import choose_organisation, open_fold, wait_for_nodes
+
+    open_fold(page, "Open a dataset")
     page.set_input_files("#dataset-upload input[type=file]", str(broken))
     page.wait_for_selector("#upload-status .viz-upload-errors", timeout=15_000)
     status = page.inner_text("#upload-status")
@@ -100,7 +103,6 @@ def test_upload_in_the_browser(page, tmp_path, dataset, output_dir):
     page.wait_for_function("() => document.querySelector('#page-title').innerText.includes('test fixture')",
                            polling=100, timeout=15_000)
     assert "Opened the uploaded dataset" in page.inner_text("#upload-status")
-    from test_browser import choose_organisation, wait_for_nodes
 
     wait_for_nodes(page, 12)
     choose_organisation(page, "Elbit Systems")  # callbacks now work on the uploaded dataset

@@ -41,6 +41,7 @@ def create_app(data_dir: str | Path | None = None, context: ViewContext | None =
         compress=True,  # flask-compress: callback answers are mostly repeated keys and hover text
     )
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES  # a larger body is refused (413) unread
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers pick the voice
     app.layout = app_shell(context)
     register_callbacks(app, Contexts(context, uploads))
     apply_security_headers(app)

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, no_update, set_props
 
 from viz.app.layout import PAUSE, PLAY, dataset_gone_page, page_layout, upload_errors
+from viz.app.panels import register_panel_callbacks
 from viz.app.upload import Contexts, DatasetGone, decode_uploads, store_upload
 from viz.exports.interop import export_bytes
 from viz.network.explore import visible_events, visible_graph
@@ -20,13 +21,14 @@ from viz.render.engine import drawn_in_view, viewport_of, viewport_patch
 from viz.render.figures.network import clicked_node
 from viz.render.options import SEARCH_LIMIT, actor_options
 from viz.render.report import render_view_report
+from viz.render.table_view import actor_table_view, sort_after_click
 from viz.render.view import build_view, view_analysis
 
 #: the controls that make up the state, in the order the callbacks list them
 CONTROLS = [("org-filter", "value"), ("actor-kind-filter", "value"), ("event-kind-filter", "value"),
             ("topic-filter", "value"), ("hops", "value"), ("time-window", "value"), ("actor-search", "value"),
-            ("selection", "data"), ("path-from", "value"), ("path-to", "value"), ("country-links", "value"),
-            ("filtered-nodes", "value")]
+            ("selection", "data"), ("path-from", "value"), ("path-to", "value"), ("country-links", "data"),
+            ("filtered-nodes", "data")]
 CONTROL_KEYS = ["orgs", "actor_kinds", "event_kinds", "topics", "hops", "years", "focus", "selected",
                 "path_from", "path_to", "countries", "filtered"]
 
@@ -57,15 +59,17 @@ def linked_dataset(search: str | None) -> str | None:
 
 
 def _register_actor_search(app: Dash, contexts: Contexts, dropdown: str, organisations: bool, style: str) -> None:
-    @app.callback(Output(dropdown, "options"), Input(dropdown, "search_value"), Input(dropdown, "value"), DATASET)
+    @app.callback(Output(dropdown, "options"), Input(dropdown, "search_value"), Input(dropdown, "value"), DATASET,
+                  prevent_initial_call=True)
     def search(query: str | None, value, key: str | None):
-        """Large datasets list matching actors as the user types (and always the chosen ones)."""
+        """Matching actors as the user types, ranked on the server (the same ranking as the search box),
+        and always the chosen ones; a small dataset's full list comes back when the query is cleared."""
         context = contexts.get(key)
-        if not context.large:
-            return no_update
+        if not query and not context.large:
+            return actor_options(context.dataset, organisations=organisations, style=style)
         selected = value if isinstance(value, list) else [value] if value else []
         return actor_options(context.dataset, organisations=organisations, style=style, query=query or None,
-                             selected=selected, limit=SEARCH_LIMIT if query else 0)
+                             selected=selected, limit=SEARCH_LIMIT if query else 0, degree=context.graph.degree)
 
 
 def register_callbacks(app: Dash, contexts: Contexts) -> None:
@@ -79,14 +83,16 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         values = controls_from_state(state, contexts.get(key).year_range)
         return [values[name] for name in CONTROL_KEYS]
 
-    @app.callback(*_outputs(False), Input("url", "search"), DATASET)
-    def open_url(search: str | None, key: str | None):
-        """A shared link reopens its view: the URL sets every control once, on load.
+    @app.callback(*_outputs(False), Input("url", "search"), *[State(cid, prop) for cid, prop in CONTROLS], DATASET)
+    def open_url(search: str | None, *values):
+        """A shared link, or a step Back or Forward, reopens its view: the URL sets every control.
 
-        A query made for another dataset (an upload's link before the upload is open,
-        or the previous dataset's filters after an upload) is left alone.
+        A URL that says what the controls already show changes nothing (so the page's first
+        load sends no figures again). A query made for another dataset (an upload's link before
+        the upload is open, or the previous dataset's filters after an upload) is left alone.
         """
-        if (ctx.triggered_id is None and not search) or linked_dataset(search) != key:
+        *controls, key = values
+        if linked_dataset(search) != key or state_from_query(search) == state_of(key, *controls):
             return [no_update] * len(CONTROLS)
         return controls_of(key, state_from_query(search))
 
@@ -117,21 +123,13 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
     @app.callback(
         Output("selection", "data", allow_duplicate=True),
         Input("network-graph", "clickData"), Input("timeline-graph", "clickData"),
-        Input({"type": "series-session", "event": ALL}, "n_clicks"), Input("actor-table", "active_cell"),
-        State("actor-table", "derived_viewport_data"), *[State(cid, prop) for cid, prop in CONTROLS], DATASET,
+        *[State(cid, prop) for cid, prop in CONTROLS], DATASET,
         prevent_initial_call=True,
     )
-    def select(network_click, timeline_click, _session_clicks, cell, table_rows, *values):
+    def select(network_click, timeline_click, *values):
+        """A click on a chart selects what it hit (buttons select in the browser: viz.app.panels)."""
         *controls, key = values
         trigger = ctx.triggered_id
-        if isinstance(trigger, dict):
-            if not any(_session_clicks):  # a strip was drawn, not clicked
-                return no_update
-            return f"event:{trigger['event']}"
-        if trigger == "actor-table":
-            if not cell or not table_rows or cell.get("row") is None or cell["row"] >= len(table_rows):
-                return no_update
-            return f"node:{table_rows[cell['row']]['id']}"
         click = network_click if trigger == "network-graph" else timeline_click
         ref = _clicked_ref(click)
         if ref and ref.startswith("community:"):  # a community is zoomed to (network_detail), not selected
@@ -148,7 +146,7 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
 
     @app.callback(
         Output("network-graph", "figure"), Output("timeline-graph", "figure"),
-        Output("view-summary", "children"), Output("url-query", "data"),
+        Output("view-summary", "children"), Output("url-query", "data"), Output("file-names", "data"),
         *[Input(cid, prop) for cid, prop in CONTROLS], Input("webgl", "data"), DATASET,
         prevent_initial_call=True,
     )
@@ -158,7 +156,7 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         set_props("app-error", {"children": None})  # a good render clears an earlier error
         if view.note:
             set_props("webgl-note", {"children": view.note})
-        return _plain(view.network), _plain(view.timeline), view.summary, view.query
+        return _plain(view.network), _plain(view.timeline), view.summary, view.query, view.files
 
     @app.callback(Output("details", "children"), Input("selection", "data"), DATASET, prevent_initial_call=True)
     def show_details(selected: str | None, key: str | None):
@@ -167,20 +165,31 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         return details_for(context.dataset, context.graph, selection_ref(selected))
 
     @app.callback(
-        Output("actor-table", "data"), Output("actor-table", "page_count"), Output("actor-table", "page_current"),
+        Output("actor-table", "children"), Output("table-sort", "data"), Output("table-page", "data"),
         *[Input(cid, prop) for cid, prop in CONTROLS if cid != "selection"],
-        Input("actor-table", "page_current"), Input("actor-table", "sort_by"), DATASET,
+        Input({"type": "table-sort", "column": ALL}, "n_clicks"),
+        Input({"type": "table-page", "step": ALL}, "n_clicks"),
+        State("table-sort", "data"), State("table-page", "data"), DATASET,
         prevent_initial_call=True,
     )
     def table(*values):
-        """One page of the actors in view; a new view starts at its first page."""
-        *controls, page, sort_by, key = values
+        """One page of the actors in view; a new view or a new order starts at its first page."""
+        *controls, _sorts, _pages, sort_by, page, key = values
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict):
+            if not ctx.triggered[0].get("value"):  # a table drawn, not a button pressed
+                return no_update, no_update, no_update
+            if trigger["type"] == "table-sort":
+                sort_by, page = sort_after_click(sort_by, trigger["column"]), 0
+            else:
+                page = (page if isinstance(page, int) else 0) + (1 if trigger["step"] > 0 else -1)
+        else:
+            page = 0
         controls.insert(CONTROL_KEYS.index("selected"), None)  # a selection does not change the table
         context = contexts.get(key)
-        first = ctx.triggered_id != "actor-table" or "actor-table.sort_by" in ctx.triggered_prop_ids
         result = context.figures.table_page(visible_masks(context.figures.index, state_of(key, *controls)),
-                                            sort_by, 0 if first else page if isinstance(page, int) else 0)
-        return result.rows, result.page_count, result.page
+                                            sort_by, page)
+        return actor_table_view(result, sort_by), sort_by, result.page
 
     @app.callback(
         Output("network-graph", "figure", allow_duplicate=True),
@@ -211,32 +220,10 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
         *controls, key = values
         return view_analysis(contexts.get(key), state_of(key, *controls))
 
+    register_panel_callbacks(app, contexts)
     for dropdown, organisations, style in (("org-filter", True, "kind"), ("actor-search", False, "aliases"),
                                            ("path-from", False, "plain"), ("path-to", False, "plain")):
         _register_actor_search(app, contexts, dropdown, organisations, style)
-
-    # Keep the address bar in step without reloading, so the link can be copied at any time. An
-    # uploaded dataset's link names it (data=<key>). When a dataset has just been opened, a link
-    # that already names it is kept as it is (its filters are still to be applied).
-    app.clientside_callback(
-        """function(query, key) {
-            const here = new URLSearchParams(window.location.search);
-            const opened = window.dash_clientside.callback_context.triggered.some(
-                (t) => t.prop_id === "dataset-key.data");
-            if (opened && here.get("data") === key) {
-                return window.dash_clientside.no_update;
-            }
-            const rest = opened ? "" : (query || "").replace(/^[?]/, "");
-            const search = [key ? "data=" + encodeURIComponent(key) : "", rest].filter(Boolean).join("&");
-            const target = window.location.pathname + (search ? "?" + search : "");
-            if (target !== window.location.pathname + window.location.search) {
-                window.history.replaceState(null, "", target);
-            }
-            return window.dash_clientside.no_update;
-        }""",
-        Output("url-sync", "data"), Input("url-query", "data"), Input("dataset-key", "data"),
-        prevent_initial_call=True,
-    )
 
     # As a page opens (the first one, or one an upload brings), the browser says whether it draws WebGL
     # (assets/webgl-check.js). Only a "no" changes the store, and so runs render: SVG figures for a large dataset.
@@ -303,7 +290,7 @@ def register_callbacks(app: Dash, contexts: Contexts) -> None:
 
     @app.callback(
         Output("data-download", "data"), Input("export-data", "n_clicks"),
-        State("data-format", "value"), State("data-scope", "value"),
+        State("data-format", "value"), State("data-scope", "data"),
         *[State(cid, prop) for cid, prop in CONTROLS], DATASET,
         prevent_initial_call=True,
     )

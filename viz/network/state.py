@@ -155,7 +155,8 @@ def state_from_controls(
         orgs=tuple(orgs or ()), actor_kinds=tuple(actor_kinds or ()), event_kinds=tuple(event_kinds or ()),
         topics=tuple(topics or ()), hops=hop_count, start=start, end=end, focus=tuple(focus or ()),
         selected=selection_ref(selected), path_from=_id_or_none(path_from), path_to=_id_or_none(path_to),
-        countries=countries is None or "show" in countries, grey=filtered == "grey",
+        countries=countries is None or "show" in (countries if isinstance(countries, list) else [countries]),
+        grey=filtered == "grey",
     )
 
 
@@ -167,4 +168,4 @@ def controls_from_state(state: ViewState, year_range: tuple[int, int]) -> dict:
             "event_kinds": list(state.event_kinds), "topics": list(state.topics), "hops": state.hops,
             "years": years, "focus": list(state.focus), "selected": state.selected,
             "path_from": state.path_from, "path_to": state.path_to,
-            "countries": ["show"] if state.countries else [], "filtered": "grey" if state.grey else "hide"}
+            "countries": "show" if state.countries else "hide", "filtered": "grey" if state.grey else "hide"}

@@ -21,7 +21,7 @@ class TimelineEntry:
     event_id: str
     title: str
     kind: str  # the event's lane: its kind, or ``series:<id>`` for a session (see viz.record.labels)
-    label: str | None  # "17th" for numbered sessions, "16th?" when inferred, "no. ?" when unknown
+    label: str | None  # "17th" for numbered sessions, "16th?" when inferred, "unnumbered" without a number
     start: dt.date | None  # first day the date could mean; None if undated
     end: dt.date | None  # last day the date could mean
     precision: str
@@ -69,7 +69,7 @@ def _entry(dataset: Dataset, event: Event, brief: bool = False) -> TimelineEntry
     if event.session_number is not None:
         label = ordinal(event.session_number) + ("?" if event.session_inferred else "")
     elif event.series:
-        label = "no. ?"
+        label = "unnumbered"
     place = event.place.label() if event.place else None
     people = []
     for person in () if brief else event.participants:

@@ -26,8 +26,12 @@ from viz.record.model import (
     SourceConflict,
     format_partial_date,
 )
+from viz.render.overview import overview
 
-EMPTY_HINT = "Click a node, a line or a timeline event to see the full record and where it comes from."
+#: the id of the heading of the record shown, which gets the keyboard focus when a record opens
+DETAILS_HEADING = "details-heading"
+#: the id of a record's own list of sources (the "Sources (n)" link at its top goes there)
+DETAILS_SOURCES = "details-sources"
 
 
 def source_label(dataset: Dataset, source_id: str) -> str:
@@ -82,11 +86,18 @@ def _date_text(date: DateSpec) -> str:
 
 
 def _conflicts(dataset: Dataset, conflicts: Sequence[SourceConflict]) -> list:
+    """Disagreements between sources, folded under their count (open it to read each one)."""
     if not conflicts:
         return []
-    return [html.H4("Sources disagree", className="viz-conflict-heading"), html.Div([
-        html.Div([html.P(c.note), sources_list(dataset, c.sources)], className="viz-conflict") for c in conflicts
+    return [html.Details(className="viz-conflicts", children=[
+        html.Summary(f"Sources disagree ({len(conflicts)})", className="viz-conflict-heading"),
+        *[html.Div([html.P(c.note), sources_list(dataset, c.sources)], className="viz-conflict") for c in conflicts],
     ])]
+
+
+def _sources_section(dataset: Dataset, ids: Sequence[str]) -> list:
+    return [html.H4(f"Sources ({len(dict.fromkeys(ids))})", id=DETAILS_SOURCES, tabIndex=-1),
+            sources_list(dataset, ids)]
 
 
 def _confidence(confidence: Confidence | None) -> html.Div | None:
@@ -103,9 +114,27 @@ def _person_text(dataset: Dataset, person: Participant, when: str | None = None)
     return f"{names[person.actor].name_at(when)} — {', '.join(details)}"
 
 
-def _panel(kind: str, title: str, *children: object) -> html.Div:
-    return html.Div([html.Div(kind, className="viz-details-kind"), html.H3(title),
+def _panel(kind: str, title: str, *children: object, sources: Sequence[str] = (), conflicts: int = 0) -> html.Div:
+    """A record: its kind, its heading (focused when it opens), a line that jumps to its sources, its fields."""
+    jump = []
+    if sources:
+        jump.append(html.A(f"Sources ({len(dict.fromkeys(sources))}) \u2193", href=f"#{DETAILS_SOURCES}",
+                           className="viz-jump"))
+    if conflicts:
+        jump.append(html.Span(f" · sources disagree on {conflicts} point{'s' if conflicts != 1 else ''}",
+                              className="viz-conflict-heading"))
+    close = html.Button("\u2190 Overview", id={"type": "details-close", "record": "shown"}, n_clicks=0,
+                        className="viz-link-button viz-close", title="Close this record and show where to start")
+    return html.Div([close, html.Div(kind, className="viz-details-kind"),
+                     html.H3(title, id=DETAILS_HEADING, tabIndex=-1),
+                     html.Div(jump, className="viz-jumps") if jump else None,
                      *[c for c in children if c is not None]], className="viz-details-record")
+
+
+def _event_button(event: Event) -> html.Button:
+    """An event named in a record, which opens that event's record."""
+    return html.Button(f"{event.date.label()} — {event.title}", id={"type": "details-event", "event": event.id},
+                       className="viz-link-button", n_clicks=0)
 
 
 def event_details(dataset: Dataset, event: Event) -> html.Div:
@@ -137,7 +166,8 @@ def event_details(dataset: Dataset, event: Event) -> html.Div:
         html.P(event.summary, className="viz-summary-text") if event.summary else None,
         _confidence(event.confidence),
         *_conflicts(dataset, event.conflicts),
-        html.H4("Sources"), sources_list(dataset, event.sources),
+        *_sources_section(dataset, event.sources),
+        sources=event.sources, conflicts=len(event.conflicts),
     )
 
 
@@ -162,7 +192,8 @@ def agreement_details(dataset: Dataset, agreement: Agreement) -> html.Div:
         html.P(agreement.summary, className="viz-summary-text") if agreement.summary else None,
         _confidence(agreement.confidence),
         *_conflicts(dataset, agreement.conflicts),
-        html.H4("Sources"), sources_list(dataset, agreement.sources),
+        *_sources_section(dataset, agreement.sources),
+        sources=agreement.sources, conflicts=len(agreement.conflicts),
     )
 
 
@@ -192,9 +223,10 @@ def actor_details(dataset: Dataset, actor_id: str) -> html.Div:
         html.P(actor.description, className="viz-summary-text") if actor.description else None,
         html.Div([html.H4("Roles (dated by the source that states them)"), html.Ul(roles)]) if roles else None,
         html.Div([html.H4(f"Events ({len(events)})"),
-                  html.Ul([html.Li(f"{e.date.label()} — {e.title}") for e in events])]) if events else None,
+                  html.Ul([html.Li(_event_button(e)) for e in events])]) if events else None,
         *_conflicts(dataset, actor.conflicts),
-        html.Div([html.H4("Sources"), sources_list(dataset, actor.sources)]) if actor.sources else None,
+        html.Div(_sources_section(dataset, actor.sources)) if actor.sources else None,
+        sources=actor.sources, conflicts=len(actor.conflicts),
     )
 
 
@@ -220,7 +252,7 @@ def pair_details(dataset: Dataset, graph: nx.MultiDiGraph, first: str, second: s
 def details_for(dataset: Dataset, graph: nx.MultiDiGraph, ref: str | None) -> html.Div:
     """Details for a click reference: ``event:<id>``, ``node:<id>`` or ``pair:<id>|<id>``.
 
-    Unknown or empty references give the hint text, never an error.
+    Unknown or empty references give the overview (:func:`viz.render.overview.overview`), never an error.
     """
     kind, _, value = (ref or "").partition(":")
     if kind == "event" and value in dataset.event_by_id:
@@ -233,4 +265,4 @@ def details_for(dataset: Dataset, graph: nx.MultiDiGraph, ref: str | None) -> ht
         first, _, second = value.partition("|")
         if first in graph and second in graph:
             return pair_details(dataset, graph, first, second)
-    return html.Div(EMPTY_HINT, className="viz-muted")
+    return overview(dataset)

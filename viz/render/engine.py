@@ -163,7 +163,8 @@ def _fallback_figures(context, state: ViewState, masks: Masks, lit_nodes: np.nda
     shown_nodes, shown_events = int(masks.nodes.sum()), int(masks.events.sum())
     drawn = drawable(index, masks)
     network = apply_changes(figures.fallback.figure, network_changes(
-        figures.fallback, drawn, lit_nodes, title=titles[0], centres=_centres(index, state)))
+        figures.fallback, drawn, lit_nodes, title=titles[0], centres=_centres(index, state),
+        selected=_selected(index, state)))
     lanes = lane_labels(context.dataset)
     counted = events_counted(masks)
     if counted:
@@ -234,7 +235,7 @@ def view_figures(context, state: ViewState, masks: Masks, *, patch: bool,
     if plain and not patch:  # the base figures are this view (the first page of a large dataset: no copy)
         return figures.network.figure, figures.timeline, None
     network = network_changes(figures.network, masks if state.has_filters else None, lit_nodes, title=titles[0],
-                              centres=_centres(index, state), hide=not state.grey,
+                              centres=_centres(index, state), selected=_selected(index, state), hide=not state.grey,
                               path=path_steps(context, state, masks), renamed=renamed(context, state))
     timeline = timeline_changes(figures.timeline_map, masks, lit_events, state, title=titles[1], hide=not state.grey)
     if patch:
@@ -267,6 +268,12 @@ def _centres(index: GraphIndex, state: ViewState) -> list[int]:
     return [index.node_index[n] for n in (*state.orgs, *state.focus) if n in index.node_index]
 
 
+def _selected(index: GraphIndex, state: ViewState) -> int | None:
+    """The selected node (emphasised in the network), if a node is selected."""
+    kind, _, value = (state.selected or "").partition(":")
+    return index.node_index.get(value) if kind == "node" else None
+
+
 def viewport_patch(context, state: ViewState, viewport: tuple | None, community: int | None = None):
     """The network's level of detail for what the user zoomed to (``viewport``: x and y ranges,
     None: the view's own frame), or zoomed to a clicked ``community``; None when the dataset is
@@ -284,9 +291,9 @@ def viewport_patch(context, state: ViewState, viewport: tuple | None, community:
                     [float(frame[:, 1].min()), float(frame[:, 1].max())])
     title, scope = _title_and_scope(context, state)
     changes = network_changes(figures.network, masks if state.has_filters else None, lit_nodes,
-                              title=f"{title}: network{scope}", centres=_centres(index, state), viewport=viewport,
-                              hide=not state.grey, path=path_steps(context, state, masks),
-                              renamed=renamed(context, state))
+                              title=f"{title}: network{scope}", centres=_centres(index, state),
+                              selected=_selected(index, state), viewport=viewport, hide=not state.grey,
+                              path=path_steps(context, state, masks), renamed=renamed(context, state))
     if community is not None and viewport is not None:
         changes[("layout", "xaxis", "range")], changes[("layout", "yaxis", "range")] = viewport
     return as_patch(changes)

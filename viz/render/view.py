@@ -21,6 +21,7 @@ from viz.record.load import Dataset, load_dataset
 from viz.render.details import source_labels
 from viz.render.engine import Figures, build_figures, cited_sources, view_analysis, view_figures
 from viz.render.figures.network import SVG_MAX_NODES
+from viz.render.filenames import view_file_stem
 from viz.render.table import TablePage
 
 __all__ = ["View", "ViewContext", "build_view", "prepare_context", "view_analysis"]
@@ -81,6 +82,7 @@ class View:
     query: str
     cited: Callable[[], tuple[str, ...]]
     note: str | None = None  # a large dataset drawn without WebGL: how its figures are simplified
+    files: dict[str, str] = dataclasses.field(default_factory=dict)  # chart -> file name (no extension) of its PNG
 
     @cached_property
     def sources_cited(self) -> tuple[str, ...]:
@@ -132,4 +134,6 @@ def build_view(context: ViewContext, state: ViewState | None = None, *, patch: b
                f"{int(masks.events.sum())} of {len(index.events)} events")
     return View(network=network, timeline=timeline,
                 table=figures.table_page(masks, sort_by, 0, plain=not state.has_filters),
-                summary=summary, query=state_to_query(state), cited=lambda: cited_sources(context, masks), note=note)
+                summary=summary, query=state_to_query(state), cited=lambda: cited_sources(context, masks), note=note,
+                files={what: view_file_stem(context.dataset.meta.id, state, context.year_range, what)
+                       for what in ("network", "timeline")})

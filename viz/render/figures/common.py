@@ -2,6 +2,14 @@
 
 Colours follow the Okabe–Ito palette, which stays distinguishable under the
 common forms of colour-blindness; marker shapes back colour up.
+
+One meaning per colour across the two charts. *Hue means actor kind*: the network's node kinds
+own the Okabe–Ito hues (:data:`NODE_STYLE`). The timeline tells event kinds and series apart by
+lane (a labelled row) and by marker shape (:data:`viz.render.figures.timeline.EVENT_SYMBOLS`),
+drawn in neutral inks no actor kind uses (:data:`EVENT_COLOURS`), so nothing on the timeline can
+be read as an actor kind. The rule holds for any number of series and kinds: every series lane is
+a lane of sessions, with the session ink and shape, and any other lane key takes them too; no lane
+ever takes a hue. Grey (:data:`GHOST`) means "filtered out" in both charts.
 """
 
 from __future__ import annotations
@@ -24,18 +32,19 @@ NODE_STYLE: dict[str, tuple[str, str, str]] = {
     "agreement": ("#F0E442", "diamond", "agreement"),
 }
 
-#: event kind -> colour
-EVENT_COLOURS: dict[str, str] = {"visit": "#0072B2", "meeting": "#D55E00", "agreement_signing": "#CC79A7",
-                                 "programme": "#000000", "other": "#999999"}
-#: colours of the series lanes, in series order (Okabe–Ito colours no event kind uses)
-SERIES_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442")
+#: the timeline's ink: events of every kind and every series lane (black: Okabe–Ito's one neutral)
+EVENT_INK = "#000000"
+#: event kind -> ink; "other" is de-emphasised in a dark grey (7:1 on white) that stays at least 19 CIEDE2000
+#: units from every actor kind's colour under protanopia, deuteranopia and tritanopia too (a lighter grey
+#: comes close to the armed forces' green for a deuteranope)
+EVENT_COLOURS: dict[str, str] = {"session": EVENT_INK, "visit": EVENT_INK, "meeting": EVENT_INK,
+                                 "agreement_signing": EVENT_INK, "programme": EVENT_INK, "other": "#595959"}
 
 
 def lane_colours(lanes: Sequence[str]) -> dict[str, str]:
-    """The colour of each timeline lane: its kind's, or the next series colour in lane order."""
-    series = [lane for lane in lanes if lane not in EVENT_COLOURS]
-    return {lane: EVENT_COLOURS.get(lane) or SERIES_COLOURS[series.index(lane) % len(SERIES_COLOURS)]
-            for lane in lanes}
+    """The ink of each timeline lane: its kind's; a series lane (any other key) is one of sessions."""
+    return {lane: EVENT_COLOURS.get(lane, EVENT_COLOURS["session"]) for lane in lanes}
+
 
 #: filtered-out points turn this grey when the view greys rather than hides them (see viz.render.figures.network_patch)
 GHOST = "#dcdcdc"

@@ -31,6 +31,7 @@ from viz.render.figures.aggregate import COMMUNITY_COLOUR, LINK_STYLES, Communit
 from viz.render.figures.arrays import polylines
 from viz.render.figures.common import GHOST, NODE_STYLE, base_layout, esc
 from viz.render.figures.hovers import SIGNED_STATUS_VALUES, NetworkHovers, PairPoints
+from viz.render.figures.labels import HALO, LABEL_SIZE
 
 #: up to this many nodes the network is drawn in SVG; above, in WebGL
 SVG_MAX_NODES = 3000
@@ -41,6 +42,8 @@ LINE_LOOKS = {
     "context": ({"width": 0.8, "color": "rgba(170,170,170,0.6)", "dash": "dot"}, "country links"),
 }
 PATH_COLOUR = "#D55E00"
+#: the ring around chosen, found and selected actors: black (Okabe–Ito's neutral, no kind's colour)
+RING_COLOUR, RING_SIZE = "#000000", 28
 #: plotly's numbers for the node symbols (a list of numbers is smaller than one of names); +100: open
 SYMBOL_NUMBERS = {"circle": 0, "square": 1, "diamond": 2, "triangle-up": 5, "pentagon": 13, "hexagon": 14, "star": 17}
 
@@ -70,8 +73,8 @@ class NetworkTraces:
         self.overlay_edges = {style: after + i for i, style in enumerate(LINE_STYLES)}
         after += len(LINE_STYLES)
         self.overlay_points, self.path, self.lit_edges = after, after + 1, after + 2
-        self.overlay_nodes, self.lit_nodes, self.labels = after + 3, after + 4, after + 5
-        self.legend = after + 6  # first legend-only trace: kinds, then the line styles the dataset has
+        self.overlay_nodes, self.lit_nodes, self.rings, self.labels = after + 3, after + 4, after + 5, after + 6
+        self.legend = after + 7  # first legend-only trace: kinds, then the line styles the dataset has
         styles = sorted({b[2] for b in index.buckets} - {"plain"}, key=LINE_STYLES.index)
         self.legend_styles = {style: self.legend + len(index.kinds) + i for i, style in enumerate(styles)}
 
@@ -202,9 +205,17 @@ def network_base(graph: nx.MultiDiGraph, index: GraphIndex, hovers: NetworkHover
     for name, grow in (("actors shown", 2 if not svg else 0), ("selected", 6)):
         traces.append(trace(x=[], y=[], mode="markers", name=name, showlegend=False, hoverinfo="text",
                             marker={"size": size + grow, "line": {"width": 1, "color": "#222"}, **kind_scale(index)}))
-    # WebGL too on a WebGL base: an SVG trace would sit beneath the WebGL canvas, hidden by the nodes
-    traces.append(trace(x=[], y=[], mode="text", textposition="top center", hoverinfo="skip",
-                        textfont={"size": 10, "color": "#222"}, showlegend=False, name="labels"))
+    # a ring around the chosen, found and selected actors (their labels are bold and always drawn)
+    traces.append(trace(x=[], y=[], mode="markers", name="chosen, found or selected", showlegend=False,
+                        hoverinfo="skip", marker={"size": RING_SIZE, "symbol": "circle-open", "color": RING_COLOUR,
+                                                  "line": {"width": 2.5, "color": RING_COLOUR}}))
+    # WebGL too on a WebGL base: an SVG trace would sit beneath the WebGL canvas, hidden by the nodes. Each
+    # label has an invisible marker as large as its node's (or ring's), which plotly.js keeps its text clear of
+    # (placed on the server: viz.render.figures.labels); a WebGL text has no halo (scattergl has no shadow)
+    font = {"size": LABEL_SIZE, "color": "#222", **({"shadow": HALO} if svg else {})}
+    traces.append(trace(x=[], y=[], mode="markers+text", textposition="top center", hoverinfo="skip",
+                        marker={"size": size, "color": "rgba(0,0,0,0)"}, textfont=font, showlegend=False,
+                        name="labels", **({"cliponaxis": False} if svg else {})))
     traces += _legend_traces(index, trace)
     fig = go.Figure(traces)
     fig.update_layout(

@@ -30,7 +30,15 @@ from viz.network.graph_index import LINE_STYLES, GraphIndex, Masks
 from viz.render.figures.aggregate import COMMUNITY_COLOUR, Communities, marker_sizes, weighted_links
 from viz.render.figures.arrays import polylines, typed
 from viz.render.figures.common import GHOST, esc
-from viz.render.figures.network import SYMBOL_NUMBERS, NetworkBase, NetworkTraces, node_style
+from viz.render.figures.labels import (
+    EMPHASIS_SIZE,
+    LABEL_SIZE,
+    NOMINAL_PLOT,
+    Candidate,
+    place_labels,
+    to_pixels,
+)
+from viz.render.figures.network import RING_SIZE, SYMBOL_NUMBERS, NetworkBase, NetworkTraces, node_size, node_style
 
 Changes = dict[tuple, Any]
 
@@ -40,8 +48,12 @@ OVERLAY_MAX_NODES = 2500
 OVERLAY_MAX_PAIRS = 400
 #: a dense dataset's view draws at most this many nodes and relations one by one (about 100 KB), else communities
 FOCUS_MAX_NODES, FOCUS_MAX_EDGES = 1000, 3000
-#: label every node when this few are shown; otherwise only the best connected
+#: label every node when this few are shown (those that fit); otherwise only the best connected that fit
 ALL_LABELS_UP_TO, LABELLED_NODES = 30, 12
+#: a larger view tries this many of its best-connected nodes (or communities) for its labels: some do not fit
+LABEL_CANDIDATES = 48
+#: labels are cut to this many characters, an emphasised one (chosen, found, selected) to that many
+LABEL_LIMIT, EMPHASISED_LIMIT = 28, 48
 #: a view around chosen organisations frames this share of their related nodes, the nearest ones
 FRAME_NEAREST = 0.8
 EMPTY_NOTE = "No actors match these filters — clear the organisation filter."
@@ -151,12 +163,15 @@ def _community_changes(changes: Changes, index: GraphIndex, traces: NetworkTrace
 def network_changes(base: NetworkBase, masks: Masks | None, lit: np.ndarray | None, *, title: str,
                     centres: Sequence[int] = (), viewport: tuple[Sequence[float], Sequence[float]] | None = None,
                     hide: bool = False, path: Sequence[tuple[int, int]] = (),
-                    renamed: Mapping[int, str] | None = None) -> Changes:
+                    renamed: Mapping[int, str] | None = None, selected: int | None = None) -> Changes:
     """Everything that differs between states, as absolute values (so any patch
     can follow any other). ``masks`` None shows everything; ``lit`` is a node
     mask lit up by a selection (None: no selection); ``hide`` hides filtered-out nodes
     instead of greying them; ``path`` lists node pairs of shortest paths to draw; ``renamed`` gives
     labels to use instead of the index's (a body's name at the time a window shows).
+
+    The ``centres`` (chosen organisations, found actors) and the ``selected`` node, when shown, are
+    emphasised: ringed, and labelled in bold whatever else is labelled (see :func:`_labels`).
 
     With communities the level of detail (:func:`level_of_detail`) depends on what the
     frame holds: the frame of the view (around ``centres`` when given), or ``viewport``
@@ -200,7 +215,10 @@ def network_changes(base: NetworkBase, masks: Masks | None, lit: np.ndarray | No
     steps = np.array(path, dtype=np.int64).reshape(-1, 2)
     _lines(changes, traces.path, index.xy, steps[:, 0], steps[:, 1])
     changes[("data", traces.path, "showlegend")] = bool(len(steps))
-    _labels(changes, base, nodes, lit_nodes, level, shown_nodes, renamed or {})
+    chosen = [*centres, *(() if selected is None else (selected,))]
+    emphasised = np.array([i for i in dict.fromkeys(chosen) if nodes[i]], dtype=np.int64)
+    _set_points(changes, traces.rings, {"x": typed(index.xy[emphasised, 0]), "y": typed(index.xy[emphasised, 1])})
+    _labels(changes, base, nodes, lit_nodes, level, shown_nodes, renamed or {}, emphasised, viewport)
     return changes
 
 
@@ -296,24 +314,46 @@ def _lines(changes: Changes, trace: int, xy: np.ndarray, u: np.ndarray, v: np.nd
 
 
 def _labels(changes: Changes, base: NetworkBase, nodes: np.ndarray, lit_nodes: np.ndarray, level: str,
-            drawn: np.ndarray, renamed: Mapping[int, str]) -> None:
-    """Label the best-connected nodes shown (every one when few; a selection's own nodes first; zoomed
-    in, those ``drawn``), or the largest communities."""
+            drawn: np.ndarray, renamed: Mapping[int, str], emphasised: np.ndarray, viewport: tuple) -> None:
+    """Labels placed so that none overlap (:func:`viz.render.figures.labels.place_labels`): the
+    ``emphasised`` nodes' always, in bold; then the best-connected nodes shown (every one that fits when
+    few; a selection's own nodes first; zoomed in, those ``drawn``), or the largest communities."""
     index, communities = base.index, base.communities
+    radius = node_size(base.svg) / 2
     if level == "communities" and not len(lit_nodes) and communities is not None:
         size = np.bincount(communities.member[nodes], minlength=communities.count)
-        top = np.argsort(-size, kind="stable")[:LABELLED_NODES]
+        top = np.argsort(-size, kind="stable")[:LABEL_CANDIDATES]
         top = top[size[top] > 0]
-        xy, text = communities.xy[top], [esc(_short(communities.names[c])) for c in top]
+        xy, texts, radii = communities.xy[top], [_short(communities.names[c]) for c in top.tolist()], np.minimum(
+            marker_sizes(communities, nodes)[top] / 2, 127)
+        limit, obstacles = LABELLED_NODES, np.empty(0, dtype=np.int64)
     else:
         pool = lit_nodes if len(lit_nodes) else drawn if level == "focus" else np.flatnonzero(nodes)
-        count = len(pool) if len(pool) <= ALL_LABELS_UP_TO else LABELLED_NODES
-        top = pool[np.argsort(-index.degree[pool], kind="stable")[:count]]
-        xy, text = index.xy[top], [esc(_short(renamed.get(i, index.labels[i]))) for i in top.tolist()]
-    _set_points(changes, base.traces.labels, {"x": typed(xy[:, 0]), "y": typed(xy[:, 1]), "text": text})
+        pool = pool[~np.isin(pool, emphasised)]
+        limit = len(pool) if len(pool) <= ALL_LABELS_UP_TO else LABELLED_NODES
+        top = pool[np.argsort(-index.degree[pool], kind="stable")[:max(limit, LABEL_CANDIDATES)]]
+        xy, texts, radii = index.xy[top], [_short(renamed.get(i, index.labels[i])) for i in top.tolist()], np.full(
+            len(top), radius)
+        obstacles = {"focus": drawn, "communities": lit_nodes}.get(level, np.flatnonzero(nodes))  # markers drawn
+    xy = np.concatenate([index.xy[emphasised], xy])
+    texts = [_short(renamed.get(i, index.labels[i]), EMPHASISED_LIMIT) for i in emphasised.tolist()] + texts
+    radii = np.concatenate([np.full(len(emphasised), RING_SIZE / 2), radii])
+    pixels = to_pixels(xy, *viewport, NOMINAL_PLOT)
+    candidates = [Candidate(float(x), float(y), text, float(r), forced=k < len(emphasised))
+                  for k, ((x, y), text, r) in enumerate(zip(pixels.tolist(), texts, radii.tolist(), strict=True))]
+    around = to_pixels(index.xy[obstacles], *viewport, NOMINAL_PLOT)
+    placed = place_labels(candidates, NOMINAL_PLOT, np.column_stack([around, np.full(len(around), radius)]), limit)
+    chosen = np.array([p.candidate for p in placed], dtype=np.int64)
+    bold = [candidates[k].forced for k in chosen.tolist()]
+    _set_points(changes, base.traces.labels, {
+        "x": typed(xy[chosen, 0].astype(np.float32)), "y": typed(xy[chosen, 1].astype(np.float32)),
+        "text": [esc(texts[k]) for k in chosen.tolist()], "textposition": [p.position for p in placed],
+        "textfont.weight": ["bold" if b else "normal" for b in bold],
+        "textfont.size": [EMPHASIS_SIZE if b else LABEL_SIZE for b in bold],
+        "marker.size": typed(np.rint(2 * radii[chosen]).astype(np.uint8))})
 
 
-def _short(label: str, limit: int = 28) -> str:
+def _short(label: str, limit: int = LABEL_LIMIT) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 

@@ -1,10 +1,14 @@
-"""The timeline figure: one lane per event kind, precision drawn visibly.
+"""The timeline figure: one lane per event kind or series, precision drawn visibly.
+
+Each lane's markers have the shape of its kind (:data:`EVENT_SYMBOLS`, none of them a network
+node's shape) in a neutral ink (:data:`viz.render.figures.common.EVENT_COLOURS`): hue means actor
+kind, and only in the network. Precision is the fill:
 
 - exactly dated events: filled markers (a bar joins the first and last day of
   multi-day events);
 - events known only to the month or year: open markers at the middle of a
   pale bar spanning the whole month or year they could fall in;
-- undated events: open diamonds in a separate "undated" column on the right,
+- undated events: open markers in a separate "undated" column on the right,
   never placed on the date axis.
 """
 
@@ -19,12 +23,33 @@ from plotly.subplots import make_subplots
 from viz.network.timeline import TimelineEntry
 from viz.render.figures.common import GHOST, base_layout, brief_sources, empty_note, esc, lane_colours
 
+#: event kind -> marker shape, filled when the date is known to the day ("-open" otherwise). Every series
+#: lane is a lane of sessions, so any number of series needs no more shapes; none is a network node's shape
+#: (viz.render.figures.common.NODE_STYLE), so a shape, like a colour, means one thing across the charts.
+EVENT_SYMBOLS: dict[str, str] = {"session": "cross", "visit": "triangle-down", "meeting": "x",
+                                 "agreement_signing": "bowtie", "programme": "hourglass", "other": "star-square"}
+#: plotly's numbers for those shapes (what patches send); +100: open
+SYMBOL_NUMBERS = {"cross": 3, "x": 4, "triangle-down": 6, "star-square": 21, "hourglass": 25, "bowtie": 26}
+
+#: (legend name, symbol suffix, meaning): precision is the marker's fill, whatever its shape
 PRECISION_LEGEND = (
-    ("exact day", "circle", "Date known to the day"),
-    ("month or year only, or a window", "circle-open",
-     "Date known only to the month or year, or only as somewhere between two dates; the faint bar spans that period"),
-    ("undated", "diamond-open", "No date in the sources; shown in the undated column"),
+    ("exact day", "", "Date known to the day: a filled marker"),
+    ("month or year only, or a window", "-open",
+     "Date known only to the month or year, or only as somewhere between two dates: an open marker; "
+     "the faint bar spans that period"),
+    ("undated", "-open", "No date in the sources: an open marker in the undated column"),
 )
+
+
+def lane_symbols(lanes: Sequence[str]) -> dict[str, str]:
+    """The marker shape of each timeline lane: its kind's; a series lane (any other key) is one of sessions."""
+    return {lane: EVENT_SYMBOLS.get(lane, EVENT_SYMBOLS["session"]) for lane in lanes}
+
+
+def symbol_number(name: str) -> int:
+    """Plotly's number for a timeline marker shape (``cross-open`` -> 103)."""
+    base = name.removesuffix("-open")
+    return SYMBOL_NUMBERS[base] + (100 if base != name else 0)
 
 
 def _event_hover(entry: TimelineEntry, sources: Mapping[str, str]) -> str:
@@ -77,7 +102,7 @@ def _opacity(rows: Sequence[TimelineEntry], highlight: frozenset[str] | None) ->
     return 1.0 if highlight is None else [1.0 if e.event_id in highlight else 0.25 for e in rows]
 
 
-def _lane_traces(colour: str, lane: str, rows: list[TimelineEntry], sources: Mapping[str, str],
+def _lane_traces(colour: str, symbol: str, lane: str, rows: list[TimelineEntry], sources: Mapping[str, str],
                  highlight: frozenset[str] | None, brief: bool = False,
                  patchable: bool = False) -> list[go.Scatter]:
     traces = []
@@ -105,7 +130,7 @@ def _lane_traces(colour: str, lane: str, rows: list[TimelineEntry], sources: Map
         textfont={"size": 12, "color": "#222"}, hovertext=[hover(e, sources) for e in rows], hoverinfo="text",
         marker={"size": 14, "color": colour, "line": {"width": 2, "color": colour},
                 **({"colorscale": [[0, GHOST], [1, colour]], "cmin": 0, "cmax": 1} if patchable else {}),
-                "symbol": ["circle-open" if e.vague else "circle" for e in rows],
+                "symbol": [f"{symbol}-open" if e.vague else symbol for e in rows],
                 "opacity": _opacity(rows, highlight)},
         xaxis="x", yaxis="y"))
     return traces
@@ -138,7 +163,7 @@ def timeline_figure(
     if lanes is None:
         lanes = {k: k.replace("_", " ") for k in dict.fromkeys(e.kind for e in entries)}
     lane_names = [esc(name) for name in lanes.values()]
-    colours = lane_colours(list(lanes))
+    colours, symbols = lane_colours(list(lanes)), lane_symbols(list(lanes))
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.91, 0.09], horizontal_spacing=0.008)
     dated = [e for e in entries if e.start is not None]
     undated = [e for e in entries if e.start is None]
@@ -146,7 +171,8 @@ def timeline_figure(
     for kind in lanes:
         rows = [e for e in dated if e.kind == kind]
         if rows:
-            traces += _lane_traces(colours[kind], esc(lanes[kind]), rows, sources, highlight, brief, patchable)
+            traces += _lane_traces(colours[kind], symbols[kind], esc(lanes[kind]), rows, sources, highlight, brief,
+                                   patchable)
         loose = [e for e in undated if e.kind == kind]
         if loose:
             traces.append(go.Scatter(
@@ -154,15 +180,16 @@ def timeline_figure(
                 showlegend=False, ids=[e.event_id for e in loose], customdata=[f"event:{e.event_id}" for e in loose],
                 text=[esc(e.label or "") for e in loose], textposition="top center",
                 hovertext=[(_brief_hover if brief else _event_hover)(e, sources) for e in loose], hoverinfo="text",
-                marker={"size": 13, "symbol": "diamond-open", "color": colours[kind],
+                marker={"size": 13, "symbol": f"{symbols[kind]}-open", "color": colours[kind],
                         **({"colorscale": [[0, GHOST], [1, colours[kind]]], "cmin": 0, "cmax": 1}
                            if patchable else {}),
                         "line": {"width": 2}, "opacity": _opacity(loose, highlight)},
                 xaxis="x2", yaxis="y2"))  # the undated column
-    for name, symbol, _ in PRECISION_LEGEND:  # (WebGL in a WebGL chart: no second drawing layer to repaint)
+    glyph = symbols[next(iter(lanes))] if lanes else EVENT_SYMBOLS["session"]  # the top lane's shape
+    for name, suffix, _ in PRECISION_LEGEND:  # (WebGL in a WebGL chart: no second drawing layer to repaint)
         traces.append((go.Scattergl if brief else go.Scatter)(
             x=[None], y=[None], mode="markers", name=name, hoverinfo="skip",
-            marker={"size": 11, "symbol": symbol, "color": "#555", "line": {"width": 2}}))
+            marker={"size": 11, "symbol": glyph + suffix, "color": "#555", "line": {"width": 2}}))
     if patchable:
         trace = go.Scattergl if brief else go.Scatter
         lane_scale = _lane_scale([colours[k] for k in lanes][::-1])  # by row number, bottom lane first

@@ -22,14 +22,16 @@ import plotly.graph_objects as go
 from viz.network.graph_index import GraphIndex, Masks
 from viz.network.state import ViewState
 from viz.render.figures.arrays import typed
-from viz.render.figures.common import GHOST, esc
+from viz.render.figures.common import EVENT_INK, GHOST, esc
 from viz.render.figures.network_patch import Changes
+from viz.render.figures.timeline import symbol_number
 
 #: a dataset with more events than this draws each lane as its density (events per month) ...
 DETAIL_MAX_EVENTS = 2500
 #: ... until a view keeps at most this many dated events (a window, a filter), drawn one by one
 FOCUS_MAX_EVENTS = 500
-DENSITY_COLOUR = "#1f3f6b"
+#: the heat map's darkest cell: the timeline's ink, as its markers (hue means actor kind, in the network only)
+DENSITY_COLOUR = EVENT_INK
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -45,7 +47,7 @@ class TimelineMap:
     default_range: tuple | None
     spans: tuple[tuple[int, str], ...]  # the pale bars of multi-day and vague dates: (trace, lane)
     lane_code: np.ndarray  # per event: its lane's row on the category axis, -1 when not drawn
-    symbol: np.ndarray  # per event: plotly symbol number (filled: exact day, open: vague)
+    symbol: np.ndarray  # per event: plotly symbol number (its lane's shape; filled: exact day, open: vague)
     hover: tuple[str, ...]
     text: tuple[str, ...]  # per event: its label on the chart (a session's number), or ""
     undated: np.ndarray  # per event: drawn in the undated column
@@ -66,9 +68,6 @@ class Density:
         """Counts per lane row and month of the events in a mask."""
         counts = np.bincount(self.cell[events & (self.cell >= 0)], minlength=self.lanes * self.months)
         return counts.reshape(self.lanes, self.months).tolist()
-
-
-_SYMBOLS = {"circle": 0, "circle-open": 100, "diamond-open": 102}
 
 
 def timeline_map(figure: go.Figure, index: GraphIndex) -> TimelineMap:
@@ -94,8 +93,8 @@ def timeline_map(figure: go.Figure, index: GraphIndex) -> TimelineMap:
         event_x.update(zip(listed, xs, strict=True))
         event_lane.update(zip(listed, ys, strict=True))
         lane_code[events] = [row_of.get(y, -1) for y in ys]
-        symbol[events] = ([_SYMBOLS.get(s, 0) for s in symbols] if isinstance(symbols, tuple | list)
-                          else _SYMBOLS.get(symbols, 0))
+        symbol[events] = ([symbol_number(s) for s in symbols] if isinstance(symbols, tuple | list)
+                          else symbol_number(symbols))
         for k, i in enumerate(listed):
             hover[i] = hovers[k]
         if labels is not None and not isinstance(labels, str):
@@ -145,7 +144,7 @@ def add_density(figure: go.Figure, tmap: TimelineMap, event_count: int) -> Timel
     figure.add_trace(go.Heatmap(
         x=[f"{(first + m) // 12:04d}-{(first + m) % 12 + 1:02d}-15" for m in range(months)], y=lanes, z=z,
         zmin=0, zmax=max(max(row) for row in z), showscale=False, xgap=0, ygap=3,
-        colorscale=[[0, "rgba(255,255,255,0)"], [1e-9, "#dbe4f0"], [1, DENSITY_COLOUR]],
+        colorscale=[[0, "rgba(255,255,255,0)"], [1e-9, "#d9d9d9"], [1, DENSITY_COLOUR]],
         hovertemplate="%{y}<br>%{x|%B %Y}: %{z} events<extra></extra>", visible=False, name="events per month",
         xaxis="x", yaxis="y"))
     return dataclasses.replace(tmap, density=density)
