@@ -199,7 +199,7 @@ def _rail(context: ViewContext, notice: str | None) -> html.Aside:
 
 def _window_bar(context: ViewContext) -> html.Div:
     low, high = context.year_range
-    step = max(1, (high - low) // 8)
+    step = max(1, -(-(high - low) // 6))  # at most seven year marks: they stay apart on a narrow screen
     return html.Div(className="viz-window", children=[
         html.Label("Years", htmlFor="time-window", id="time-window-label"),
         dcc.RangeSlider(id="time-window", min=low, max=high, step=1, value=[low, high],

@@ -36,10 +36,11 @@ _DETAILS_FOCUS_JS = """function(children, selected) {
 }"""
 
 # Keep the address bar in step without reloading, so the link can be copied at any time: a deliberate
-# change (filter, selection, window) adds a history entry, so Back and Forward step through views; the
-# first sync after a page opens, and each step of Play, replace the entry instead. An uploaded dataset's
-# link names it (data=<key>); when a dataset has just been opened, a link that already names it is kept
-# as it is (its filters are still to be applied).
+# change (filter, selection, window) adds a history entry, so Back and Forward step through views. A query
+# that says the same as the address bar (a link just applied, written in another order or encoding), and
+# each step of Play, replace the entry instead. An uploaded dataset's link names it (data=<key>); when a
+# dataset has just been opened, a link that already names it is kept as it is (its filters are still to
+# be applied).
 _URL_SYNC_JS = """function(query, key) {
     const here = new URLSearchParams(window.location.search);
     const opened = window.dash_clientside.callback_context.triggered.some((t) => t.prop_id === "dataset-key.data");
@@ -49,16 +50,17 @@ _URL_SYNC_JS = """function(query, key) {
     const rest = opened ? "" : (query || "").replace(/^[?]/, "");
     const search = [key ? "data=" + encodeURIComponent(key) : "", rest].filter(Boolean).join("&");
     const target = window.location.pathname + (search ? "?" + search : "");
-    if (target !== window.location.pathname + window.location.search) {
-        const play = document.getElementById("play");
-        const playing = play && play.getAttribute("aria-pressed") === "true";
-        if (opened || playing || !window.vizHistoryStarted) {
-            window.history.replaceState(null, "", target);
-        } else {
-            window.history.pushState(null, "", target);
-        }
+    if (target === window.location.pathname + window.location.search) {
+        return window.dash_clientside.no_update;
     }
-    window.vizHistoryStarted = true;
+    const same = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+    const play = document.getElementById("play");
+    const playing = play && play.getAttribute("aria-pressed") === "true";
+    if (opened || playing || same(here, new URLSearchParams(search))) {
+        window.history.replaceState(null, "", target);
+    } else {
+        window.history.pushState(null, "", target);
+    }
     return window.dash_clientside.no_update;
 }"""
 
