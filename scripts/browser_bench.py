@@ -100,12 +100,18 @@ def bench_size(browser, data: Path) -> dict:
         page = open_page(browser)
         page.add_init_script(RECORD_DRAWS)
         page.add_init_script(RECORD_RESPONSES)
+        cdp = page.context.new_cdp_session(page)  # bytes on the wire (compressed), every request of the load
+        cdp.send("Network.enable")
+        wire: dict[str, int] = {}
+        cdp.on("Network.loadingFinished",
+               lambda event: wire.__setitem__(event["requestId"], event["encodedDataLength"]))
         page.goto(url, timeout=180_000)
         page.wait_for_function(
             "() => ['network-graph', 'timeline-graph'].every(g => window.__draws.some(d => d[0] === g))",
             polling=50, timeout=300_000)
         first = dict(page.evaluate("() => window.__draws.map(d => [d[0], d[1]])")[::-1])
         page.wait_for_timeout(1500)  # let the page settle (analysis panel, dropdowns)
+        first_load_bytes = sum(wire.values())
         zoom_in, zoom_bytes = _zoom(page, 20)  # unfiltered, into a small region: individual nodes
         if zoom_in is not None:
             draws = page.evaluate(f"({NETWORK_DRAWS})()")
@@ -123,6 +129,7 @@ def bench_size(browser, data: Path) -> dict:
             "nodes": graph.number_of_nodes(), "relations": graph.number_of_edges(), "app_start_s": round(startup, 1),
             "first_draw_network_ms": round(first["network-graph"]),
             "first_draw_timeline_ms": round(first["timeline-graph"]),
+            "first_load_wire_bytes": first_load_bytes,
             "filter_click_to_repaint_ms": round(drawn - clicked),
             "filter_browser_repaint_ms": round(drawn - answer[0]) if answer else None,
             "filter_timeline_repaint_ms": _timeline_repaint(page, answer[0]) if answer else None,
@@ -139,6 +146,7 @@ def bench_size(browser, data: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000], help="actors per dataset")
+    parser.add_argument("--default", action="store_true", help="also the default dataset (data/india-israel), first")
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/viz-browser-bench"),
                         help="where the synthetic datasets are written (reused when present)")
     args = parser.parse_args()
@@ -147,6 +155,9 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=["--disable-gpu", "--no-first-run", "--disable-sync"])
+        if args.default:
+            print(json.dumps({"dataset": "india-israel", **bench_size(browser, ROOT / "data" / "india-israel")}),
+                  flush=True)
         for actors in args.sizes:
             data = args.data_dir / f"synth-{actors}"
             if not (data / "dataset.yaml").exists():

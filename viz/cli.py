@@ -134,6 +134,20 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _apply(args: argparse.Namespace) -> int:
+    from viz.ingest.apply import ApplyError, apply_proposal
+
+    try:
+        result = apply_proposal(args.proposal, args.data, all_items=args.all, force=args.force, dry_run=args.dry_run)
+    except ApplyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    written = ", ".join(path.name for path in result.written)
+    print(f"{args.data}: {result.summary}" + (" (dry run: nothing written)" if result.dry_run else
+                                               f" ({written} written)" if written else ""))
+    return 0
+
+
 def _image_bound(name: str, kind: type[int] | type[float]) -> Callable[[str], float]:
     """An argparse type for --width, --height or --scale: within the app's bounds, or exit 2 saying so."""
 
@@ -199,6 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--format", choices=("auto", "yaml", "json"), default="auto",
                        help="collection file format; auto writes JSON above 5000 actors (it loads ~20x faster)")
     synth.set_defaults(handler=_synth)
+
+    apply = commands.add_parser("apply", help="merge a proposal's accepted items into a dataset (validated, atomic)")
+    apply.add_argument("proposal", type=Path, help="proposal YAML written by `viz ingest` (and reviewed)")
+    apply.add_argument("--data", required=True, type=Path, help="dataset folder to change")
+    apply.add_argument("--all", action="store_true", help="apply every item not marked 'reject'")
+    apply.add_argument("--force", action="store_true", help="apply a proposal made for another dataset id")
+    apply.add_argument("--dry-run", action="store_true", help="validate and print the summary; write nothing")
+    apply.set_defaults(handler=_apply)
     return parser
 
 
