@@ -145,7 +145,8 @@ def bench_size(browser, data: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000], help="actors per dataset")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 50_000],
+                        help="actors per dataset (none: only --default)")
     parser.add_argument("--default", action="store_true", help="also the default dataset (data/india-israel), first")
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/viz-browser-bench"),
                         help="where the synthetic datasets are written (reused when present)")

@@ -24,11 +24,12 @@ from typing import Any
 from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from viz.ingest.proposal import Item, Proposal, ProposalError, load_proposal
+from viz.ingest.proposal import Item, Proposal, ProposalError, parse_proposal
 from viz.record.files import write_files
 from viz.record.load import COLLECTIONS, FORMATS, Dataset, load_dataset
 from viz.record.problems import DatasetError, shorten
 from viz.record.references import NOUNS, article
+from viz.record.yaml_reader import read_yaml
 from viz.record.yaml_writer import append_records, dump_document, house_style, insert_in_order, read_document
 
 #: the collection an item of each kind is a record of, or adds to (mentions and topics belong to events)
@@ -271,6 +272,20 @@ def _validate(root: Path, texts: dict[Path, str], plan: _Plan, skipped: list[Ite
                                  "nothing was written (please report this)")
 
 
+def read_proposal(path: Path) -> Proposal:
+    """The proposal file, read as strictly as a dataset file is (a bad date, an alias, a syntax error: file:line)."""
+    problems: list = []
+    if not path.is_file():
+        raise ApplyError(f"{path}: no such proposal file")
+    document = read_yaml(path, str(path), problems)
+    if problems or document is None:
+        raise ApplyError(f"{path}: cannot read the proposal:\n" + "\n".join(map(str, problems)))
+    try:
+        return parse_proposal(document.data, str(path))
+    except ProposalError as exc:
+        raise ApplyError(str(exc)) from None
+
+
 def apply_proposal(proposal_path: str | Path, data_dir: str | Path, all_items: bool = False,
                    force: bool = False, dry_run: bool = False) -> ApplyResult:
     """Apply a proposal's accepted items to the dataset in ``data_dir``; see the module docstring.
@@ -279,10 +294,7 @@ def apply_proposal(proposal_path: str | Path, data_dir: str | Path, all_items: b
     or whose result does not validate; :class:`DatasetError` if the dataset is invalid to begin with.
     """
     proposal_path, root = Path(proposal_path), Path(data_dir)
-    try:
-        proposal = load_proposal(proposal_path)
-    except ProposalError as exc:
-        raise ApplyError(str(exc)) from None
+    proposal = read_proposal(proposal_path)
     dataset = load_dataset(root)
     if proposal.dataset != dataset.meta.id and not force:
         raise ApplyError(f"{proposal_path}: dataset: the proposal was made for dataset {proposal.dataset!r}, "

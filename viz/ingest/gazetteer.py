@@ -37,7 +37,7 @@ OFFICES = ("Defence Secretary", "Defense Secretary", "Defence Minister", "Defens
 ORG_SUFFIXES: dict[str, ActorKind] = {
     **dict.fromkeys(("Ltd", "Limited", "Inc", "Corp", "Corporation", "Company", "Systems", "Industries",
                      "Technologies", "Aerospace", "Dynamics", "Works", "Shipyard", "Shipyards", "Electronics",
-                     "Enterprises", "Holdings", "Group", "LLC", "plc", "GmbH", "SA", "AG"), ActorKind.company),
+                     "Enterprises", "Holdings", "LLC", "plc", "GmbH", "SA", "AG"), ActorKind.company),
     **dict.fromkeys(("Ministry", "Department", "Agency", "Office", "Directorate", "Council", "Authority",
                      "Commission", "Secretariat", "Organisation", "Organization", "Bureau", "Institute",
                      "Laboratory", "Laboratories", "Board"), ActorKind.government_body),

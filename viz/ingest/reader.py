@@ -134,7 +134,7 @@ def fetch(url: str, limit: int = MAX_BYTES, timeout: float = TIMEOUT) -> Documen
                                                    "Accept": "text/html, text/plain;q=0.9"})
     deadline = time.monotonic() + timeout
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked above)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             media = response.headers.get_content_type()
             if media not in ("text/html", "application/xhtml+xml", "text/plain"):
                 raise IngestError(f"{url}: the page is {media}, not HTML or text")
