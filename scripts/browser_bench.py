@@ -1,6 +1,6 @@
 """Browser bench: first draw, filter repaint and zoom of a large dataset in headless Chromium.
 
-Serves the real app (its real Content-Security-Policy and plotly.js's strict bundle) for a
+Serves the real app (its real Content-Security-Policy and its partial strict build of plotly.js) for a
 synthetic dataset and drives Debian's Chromium with software WebGL (no GPU), as the browser
 tests do. Prints, per size:
 

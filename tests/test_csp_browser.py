@@ -17,7 +17,7 @@ from viz import ASSETS_DIR
 from viz.record.synth import write_synth
 from viz.render.figures.network import SVG_MAX_NODES
 
-BUNDLE = ASSETS_DIR / "vendor" / "plotly-strict.min.js"
+BUNDLE = ASSETS_DIR / "vendor" / "plotly-viz.min.js"
 ACTORS, EVENTS = 4000, 1500  # more than SVG_MAX_NODES nodes: both base charts are WebGL traces
 #: a chart's WebGL canvases must hold at least this share of drawn (non-white) pixels
 MIN_DRAWN_SHARE = 0.01
@@ -26,7 +26,7 @@ MIN_DRAWN_SHARE = 0.01
 def test_the_served_plotly_is_the_strict_build_of_plotlys_own_version():
     with BUNDLE.open(encoding="utf-8") as bundle:
         header = bundle.read(300)
-    match = re.search(r"plotly\.js \(strict - minified\) v(\S+)", header)
+    match = re.search(r"plotly\.js \([^)]*strict[^)]*\) v(\S+)", header)
     assert match, f"{BUNDLE} is not plotly.js's strict bundle: run scripts/vendor-plotly"
     assert match.group(1) == get_plotlyjs_version(), (
         f"{BUNDLE} is plotly.js {match.group(1)} but the plotly package builds figures for "
@@ -68,7 +68,7 @@ def test_large_dataset_draws_webgl_under_the_real_csp(browser, large_app, output
     assert console_errors == []
     assert "WebGL is not supported" not in page.inner_text("body")
     assert page.locator(".no-webgl").count() == 0
-    assert any(url.split("?")[0].endswith("/assets/vendor/plotly-strict.min.js") for url in scripts)
+    assert any(url.split("?")[0].endswith("/assets/vendor/plotly-viz.min.js") for url in scripts)
     assert not [url for url in scripts if url.split("?")[0].endswith("/plotly.min.js")], "Dash's plotly.js loaded"
 
     for graph in ("network", "timeline"):

@@ -11,8 +11,8 @@ def content_security_policy(app: Dash) -> str:
 
     Styles may be inline (Dash and Plotly set style attributes); images may be data:
     URIs (Plotly's PNG download). Nothing may frame the app. There is no 'unsafe-eval':
-    the WebGL charts work because the page loads plotly.js's strict bundle
-    (assets/vendor/plotly-strict.min.js, precompiled shaders) instead of Dash's copy,
+    the WebGL charts work because the page loads a partial build of plotly.js with the strict
+    scattergl (assets/vendor/plotly-viz.min.js, precompiled shaders) instead of Dash's copy,
     whose WebGL code is compiled at run time.
     """
     hashes = " ".join(app.csp_hashes())  # already quoted: 'sha256-...'
