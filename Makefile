@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8050
 DATA   ?= data/india-israel
 
-.PHONY: run test install install-test browser lint validate bench loadtest clean
+.PHONY: run test install install-test browser lint validate bench eval-ingest loadtest clean
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -42,6 +42,11 @@ test: install-test browser lint validate
 # writes bench/results.json and prints a table (about 6 minutes; not part of `make test`).
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# viz ingest on the seed article against the dataset without the 2025 visit: prints a table,
+# writes bench/ingest.json (a few seconds; not part of `make test`).
+eval-ingest: install
+	$(BIN)/python scripts/eval_ingest.py
 
 # 50 concurrent clients for 2 minutes against gunicorn on 127.0.0.1 (not part of `make test`).
 loadtest: install-test

@@ -1,4 +1,4 @@
-"""The folders show the flow: record -> network -> render -> app and cli, with exports beside render.
+"""The folders show the flow: record -> network -> render -> app and cli, with exports and ingest beside render.
 
 No module imports from a later stage (function-level imports included), so a newcomer can tell
 from the folder names where a change goes and what it may use.
@@ -17,8 +17,9 @@ MAY_USE = {
     "network": {"record", "network"},
     "render": {"record", "network", "render"},
     "exports": {"record", "network", "exports"},
-    "app": {"record", "network", "render", "exports", "app"},
-    "cli": {"record", "network", "render", "exports", "app", "cli"},
+    "ingest": {"record", "network", "ingest"},
+    "app": {"record", "network", "render", "exports", "ingest", "app"},
+    "cli": {"record", "network", "render", "exports", "ingest", "app", "cli"},
 }
 
 

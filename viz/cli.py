@@ -134,6 +134,26 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ingest(args: argparse.Namespace) -> int:
+    from viz.ingest.ingest import IngestError, ingest
+    from viz.ingest.proposal import dump_proposal
+    from viz.record.files import atomic_write
+
+    try:
+        proposal = ingest(args.source, args.data, url=args.url, published=args.published, publisher=args.publisher)
+    except IngestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    atomic_write(args.out, dump_proposal(proposal))
+    counts: dict[str, list[int]] = {}
+    for item in proposal.items:
+        counts.setdefault(item.kind, [0, 0])[item.status == "existing"] += 1
+    summary = ", ".join(f"{k}: {n} new, {e} known" for k, (n, e) in counts.items())
+    print(f"{args.out}: {len(proposal.items)} items ({summary}); "
+          f"review, then `viz apply {args.out} --data {args.data}`")
+    return 0
+
+
 def _apply(args: argparse.Namespace) -> int:
     from viz.ingest.apply import ApplyError, apply_proposal
 
@@ -213,6 +233,15 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--format", choices=("auto", "yaml", "json"), default="auto",
                        help="collection file format; auto writes JSON above 5000 actors (it loads ~20x faster)")
     synth.set_defaults(handler=_synth)
+
+    ingest = commands.add_parser("ingest", help="propose sourced facts from a report (text, HTML file or URL)")
+    ingest.add_argument("source", help="a text file, an HTML file or an http(s) URL")
+    ingest.add_argument("--data", required=True, type=Path, help="dataset folder the proposal is made against")
+    ingest.add_argument("--url", help="the report's web address (when SOURCE is a saved copy)")
+    ingest.add_argument("--published", help="publication day, YYYY-MM-DD (dates 'Tuesday', 'this week' against it)")
+    ingest.add_argument("--publisher", help="publisher name for the source record")
+    ingest.add_argument("--out", required=True, type=Path, help="proposal YAML to write")
+    ingest.set_defaults(handler=_ingest)
 
     apply = commands.add_parser("apply", help="merge a proposal's accepted items into a dataset (validated, atomic)")
     apply.add_argument("proposal", type=Path, help="proposal YAML written by `viz ingest` (and reviewed)")

@@ -41,7 +41,7 @@ class Mention:
     score: float
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(eq=False)  # one entity per actor: compared and hashed by identity
 class Entity:
     """An actor the report names: an existing one (``actor``) or a new one (``actor`` is None)."""
 
@@ -127,6 +127,7 @@ class ActorFinder:
         """Every actor named, in order of first mention."""
         self._people()
         self._known()
+        self._countries()
         self._organisations()
         self._surnames()
         return sorted(self.entities, key=Entity.first)
@@ -186,6 +187,17 @@ class ActorFinder:
             if actor.kind is ActorKind.person:
                 self._title_after(entity, match.end())
 
+    def _countries(self) -> None:
+        """Countries the dataset does not hold yet (a report read against an empty dataset names them too)."""
+        missing = sorted((n for n, actor in self.gaz.countries.items() if actor is None and len(n) > 3), key=len,
+                         reverse=True)
+        hits = re.finditer(r"(?<![\w-])(?:" + "|".join(map(re.escape, missing)) + r")(?![\w-])", self.text)
+        for match in hits:
+            if self._free(match.start(), match.end()):
+                entity = self._entity(match.group(0), ActorKind.country, None)
+                entity.country = match.group(0)
+                self._claim(entity, match.start(), match.end(), "name", 100.0)
+
     def _org_like(self, text: str) -> bool:
         return any(re.search(rf"\b{re.escape(s)}\b", text) for s in ORG_SUFFIXES)
 
@@ -222,6 +234,14 @@ class ActorFinder:
         for match in self._org.finditer(self.text):
             if self._free(match.start(), match.end()):
                 self._organisation(match.start(), match.end())
+                continue
+            # "Belmark Arms Works and Kestrel Aerospace Systems": one part known, the other read on its own
+            for part in re.finditer(r"(?:(?!\s+and\s).)+", match.group(0)):
+                inner = self._org.search(part.group(0).strip())
+                if inner is not None:
+                    start = match.start() + part.start() + part.group(0).index(inner.group(0))
+                    if self._free(start, start + len(inner.group(0))):
+                        self._organisation(start, start + len(inner.group(0)))
 
     def _surnames(self) -> None:
         people = [e for e in self.entities if e.kind is ActorKind.person and len(e.name.split()) >= 2]

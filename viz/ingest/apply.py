@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import shutil
 import tempfile
+import typing
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,11 @@ from typing import Any
 from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from viz.ingest.proposal import Item, Proposal, ProposalError, parse_proposal
+from viz.ingest.proposal import Item, Proposal, ProposalError, load_proposal
 from viz.record.files import write_files
 from viz.record.load import COLLECTIONS, FORMATS, Dataset, load_dataset
 from viz.record.problems import DatasetError, shorten
 from viz.record.references import NOUNS, article
-from viz.record.yaml_reader import read_yaml
 from viz.record.yaml_writer import append_records, dump_document, house_style, insert_in_order, read_document
 
 #: the collection an item of each kind is a record of, or adds to (mentions and topics belong to events)
@@ -97,6 +97,7 @@ class _Plan:
         self.label, self.root, self.dataset = str(proposal_path), root, dataset
         self.files: dict[str, _Collection] = {}
         self.problems: list[str] = []
+        self.prefix: dict[Path, str] = {}  # what comes before the records of a file that had none
         self.new_ids: dict[str, dict[str, str]] = {name: {} for name in COLLECTIONS}  # collection -> id -> key
 
     def problem(self, item: Item, field: str, message: str) -> None:
@@ -115,8 +116,9 @@ class _Plan:
                                  f"convert {others[0].name} to {name}.yaml first")
             text = path.read_text(encoding="utf-8") if path.is_file() else ""
             document = read_document(path) if text.strip() else None
-            if document is None:
+            if document is None:  # no file, or only comments: they stay, the records go below them
                 document = CommentedSeq()
+                self.prefix[path] = text if text.endswith("\n") or not text else text + "\n"
             if not isinstance(document, CommentedSeq):  # the loader accepted it, so this cannot happen
                 raise ApplyError(f"{path}: not a list of {name}")
             if not document:
@@ -126,17 +128,13 @@ class _Plan:
 
     def add_new(self, item: Item) -> None:
         """A new record: its id must be free in the dataset and in the proposal."""
-        if item.record is None:
-            if item.add is None and item.kind in ("mention", "topic"):
-                return  # informational only
+        if item.record is None:  # a mention or topic: an addition to an event, or only information
             if item.kind not in ("mention", "topic"):
-                self.problem(item, "record", "a new item needs 'record' (the record to add)")
-                return
-        name = TARGETS[item.kind] if item.kind != "mention" or item.record is None else "actors"
-        if item.record is None:
-            return self.add_to(item, name)
+                return self.problem(item, "record", "a new item needs 'record' (the record to add)")
+            return self.add_to(item) if item.add else None
         if item.kind == "topic":
             return self.problem(item, "record", "a topic is added to an event ('add: {topics: [...]}'), not a record")
+        name = "actors" if item.kind == "mention" else TARGETS[item.kind]  # a body only named is still an actor
         ident = item.record.get("id", item.id)
         if not isinstance(ident, str):
             return self.problem(item, "record.id", f"{_shown(ident)} is not an id")
@@ -152,11 +150,13 @@ class _Plan:
         collection.new.append(record)
         collection.styled[ident] = house_style(record, top=True)
 
-    def add_to(self, item: Item, name: str | None = None) -> None:
+    def add_to(self, item: Item) -> None:
         """Merge ``add`` into the record it names: a record of the dataset, or one this proposal adds."""
-        name = name or TARGETS[item.kind]
+        name = TARGETS[item.kind]
         if not item.add:
             return
+        if item.id is None:
+            return self.problem(item, "id", f"missing: an item with 'add' needs the id of the {NOUNS[name]} it adds to")
         collection = self.collection(name)
         target = collection.styled.get(item.id) if item.id in self.new_ids[name] else None
         if target is None:
@@ -177,13 +177,16 @@ class _Plan:
             self.problem(item, where, f"{NOUNS[_name_of(model)]} records have no field {field!r} to add to"
                          if field != "id" else "an id cannot be changed")
             return
-        if field in target and isinstance(target[field], list):
-            if not isinstance(value, list):
-                self.problem(item, where, f"{_shown(value)} is not a list (write [{_shown(value)}])")
-                return
-            present = [_plain(v) for v in target[field]]
-            fresh = [v for n, v in enumerate(value) if _plain(v) not in present and _plain(v) not in
-                     [_plain(w) for w in value[:n]]]
+        listed = typing.get_origin(model.model_fields[field].annotation) is tuple  # sources, roles, topics, ...
+        if listed and not isinstance(value, list):
+            self.problem(item, where, f"{_shown(value)} is not a list (write [{_shown(value)}])")
+            return
+        if listed and isinstance(target.get(field), list):
+            present, fresh = [_plain(v) for v in target[field]], []
+            for entry in value:
+                if _plain(entry) not in present:
+                    present.append(_plain(entry))
+                    fresh.append(entry)
             target[field].extend(house_style(v, field, item=True) for v in fresh)
             count = len(fresh)
         elif field in target:
@@ -208,7 +211,7 @@ class _Plan:
             if collection.dirty:
                 append_records(collection.document, [collection.styled[r["id"]] for r in collection.new],
                                collection.text)
-                texts[collection.path] = dump_document(collection.document)
+                texts[collection.path] = self.prefix.get(collection.path, "") + dump_document(collection.document)
         return texts
 
     def summary(self) -> str:
@@ -273,15 +276,9 @@ def _validate(root: Path, texts: dict[Path, str], plan: _Plan, skipped: list[Ite
 
 
 def read_proposal(path: Path) -> Proposal:
-    """The proposal file, read as strictly as a dataset file is (a bad date, an alias, a syntax error: file:line)."""
-    problems: list = []
-    if not path.is_file():
-        raise ApplyError(f"{path}: no such proposal file")
-    document = read_yaml(path, str(path), problems)
-    if problems or document is None:
-        raise ApplyError(f"{path}: cannot read the proposal:\n" + "\n".join(map(str, problems)))
+    """The proposal file (:func:`viz.ingest.proposal.load_proposal`), its problems as an :class:`ApplyError`."""
     try:
-        return parse_proposal(document.data, str(path))
+        return load_proposal(path)
     except ProposalError as exc:
         raise ApplyError(str(exc)) from None
 
@@ -302,7 +299,7 @@ def apply_proposal(proposal_path: str | Path, data_dir: str | Path, all_items: b
     selected = _selected(proposal, all_items)
     skipped = [i for i in proposal.items if i not in selected]
     plan = _Plan(proposal_path, root, dataset)
-    for item in sorted(selected, key=lambda i: i.status != "new"):  # new records first: additions may name them
+    for item in sorted(selected, key=lambda i: i.record is None):  # new records first: additions may name them
         if item.status == "new":
             plan.add_new(item)
         else:

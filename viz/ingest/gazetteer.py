@@ -139,10 +139,10 @@ class Gazetteer:
 
     @cached_property
     def topics(self) -> tuple[str, ...]:
-        """The dataset's event topics and agreement areas, lower-cased, longest first."""
-        words = {t.lower() for e in self.dataset.events for t in e.topics}
-        words |= {a.lower() for g in self.dataset.agreements for a in g.areas}
-        return tuple(sorted((w for w in words if 2 <= len(w) <= 60), key=len, reverse=True))
+        """The dataset's event topics and agreement areas as it writes them, longest first (one per lower case)."""
+        words = {t.lower(): t for e in self.dataset.events for t in e.topics}
+        words |= {a.lower(): a for g in self.dataset.agreements for a in g.areas}
+        return tuple(sorted((w for w in words.values() if 2 <= len(w) <= 60), key=len, reverse=True))
 
     @cached_property
     def publishers(self) -> dict[str, tuple[str, str]]:

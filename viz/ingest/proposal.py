@@ -17,7 +17,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from viz.record.messages import show
 from viz.record.model import ID_PATTERN, Actor, Agreement, Event, Role, Source
+from viz.record.yaml_reader import read_yaml
 
 FORMAT_VERSION = 1
 
@@ -170,7 +172,9 @@ def _describe(error: ValidationError, data: object) -> str:
             where = f"items[{index}]" + (f" (key {key})" if key else "") + ": "
             location = location[2:]
         field = ".".join(str(part) for part in location)
-        lines.append(f"{where}{field + ': ' if field else ''}{problem['msg'].removeprefix('Value error, ')}")
+        value = problem.get("input")
+        got = f" (got {show(value)})" if value is not None and not isinstance(value, dict | list) else ""
+        lines.append(f"{where}{field + ': ' if field else ''}{problem['msg'].removeprefix('Value error, ')}{got}")
     return "; ".join(lines)
 
 
@@ -183,17 +187,16 @@ def parse_proposal(data: object, label: str = "proposal") -> Proposal:
 
 
 def load_proposal(path: str | Path) -> Proposal:
-    """Read and validate a proposal file, or raise :class:`ProposalError` saying why."""
+    """Read and validate a proposal file as strictly as a dataset file is read (a bad date, an alias or a
+    syntax error is reported as ``file:line``), or raise :class:`ProposalError` saying why."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ProposalError(f"{path}: cannot read the proposal: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise ProposalError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except yaml.YAMLError as exc:
-        raise ProposalError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
-    return parse_proposal(data, str(path))
+    if not path.is_file():
+        raise ProposalError(f"{path}: no such proposal file")
+    problems: list = []
+    document = read_yaml(path, str(path), problems)
+    if problems or document is None:
+        raise ProposalError(f"{path}: cannot read the proposal:\n" + "\n".join(map(str, problems)))
+    return parse_proposal(document.data, str(path))
 
 
 class _Dumper(yaml.SafeDumper):

@@ -4,6 +4,8 @@ Records are read with ``ruamel.yaml`` in round-trip mode, changed in place and
 written back, so ``git diff`` shows only the lines that changed. The house style
 (top-level lists at column 0, nested lists indented under their key) is kept.
 Several files are written together or not at all (:func:`viz.record.files.write_files`).
+New records and values (``viz apply``) are given the same style (:func:`house_style`), and any text the
+reader (PyYAML) would take for something else is quoted, so it reads back exactly as written.
 """
 
 from __future__ import annotations
@@ -144,11 +146,14 @@ def house_style(value: Any, key: str | None = None, top: bool = False, item: boo
     return _scalar(value, key)
 
 
-def append_records(document: CommentedSeq, records: list[Any], text: str) -> None:
-    """Append records to a collection document; a blank line goes before each if the file separates records so."""
+def append_records(document: CommentedSeq, records: list[CommentedMap], text: str) -> None:
+    """Append styled records (:func:`house_style`) to a collection document read from ``text``.
+
+    A blank line goes before each if the file separates its records so.
+    """
     spaced = re.search(r"\n[ \t]*\n-", text) is not None
     for record in records:
-        document.append(house_style(record, top=True))
+        document.append(record)
         if spaced and len(document) > 1:
             document.yaml_set_comment_before_after_key(len(document) - 1, before="\n")
 
