@@ -1,8 +1,7 @@
 """The "actors in view" table, served one sorted page at a time from arrays.
 
-The page's DataTable pages and sorts on the server (``page_action="custom"``,
-``sort_action="custom"``, ``sort_mode="multi"``), so the browser only ever holds
-one page, whatever the dataset's size. :func:`actor_table` prepares each actor's
+The page's table (:mod:`viz.render.table_view`) is paged and sorted on the server, so the
+browser only ever holds one page, whatever the dataset's size. :func:`actor_table` prepares each actor's
 fixed columns once per dataset (with the same :func:`viz.network.explore.actor_row`
 as the networkx path) and ranks its text columns, so a request only counts what the
 view shows (:class:`viz.network.graph_index.Masks`), sorts integer arrays with
@@ -25,7 +24,7 @@ from viz.network.explore import actor_row
 from viz.network.graph_index import GraphIndex, Masks, shown_degree
 from viz.record.load import Dataset
 
-#: rows per page (the DataTable's ``page_size``)
+#: rows per page
 TABLE_PAGE_SIZE = 25
 #: the columns the page shows: (row key, heading)
 TABLE_COLUMNS = [("actor", "Actor"), ("kind", "Kind"), ("organisation", "Organisation"),
@@ -93,7 +92,7 @@ def actor_table(dataset: Dataset, index: GraphIndex, among: np.ndarray | None = 
 
 
 def _sort_keys(sort_by: object) -> list[tuple[str, int]]:
-    """(column, +1 ascending / -1 descending) from a DataTable ``sort_by``, most significant first.
+    """(column, +1 ascending / -1 descending) from a ``sort_by`` list (``[{"column_id", "direction"}]``), most significant first.
 
     It comes from the browser: anything not a known column with "asc" or "desc" is skipped, and a
     column named twice counts once (its first mention).
@@ -118,7 +117,7 @@ def _page_number(page: object, page_count: int) -> int:
 
 def table_page(table: ActorTable, index: GraphIndex, masks: Masks, sort_by: list[dict] | None,
                page: int) -> TablePage:
-    """Page ``page`` of the actors ``masks`` shows, sorted by ``sort_by`` (a DataTable's, or None/[] for
+    """Page ``page`` of the actors ``masks`` shows, sorted by ``sort_by`` (``[{"column_id", "direction"}]``, or None/[] for
     the default order: most relations first); ties are always broken by name, then id, so pages
     neither overlap nor skip a row."""
     shown = np.flatnonzero(masks.nodes[table.node])  # entries of the table
