@@ -92,7 +92,8 @@ def actor_table(dataset: Dataset, index: GraphIndex, among: np.ndarray | None = 
 
 
 def _sort_keys(sort_by: object) -> list[tuple[str, int]]:
-    """(column, +1 ascending / -1 descending) from a ``sort_by`` list (``[{"column_id", "direction"}]``), most significant first.
+    """(column, +1 ascending / -1 descending) from a ``sort_by`` list (``[{"column_id", "direction"}]``),
+    most significant first.
 
     It comes from the browser: anything not a known column with "asc" or "desc" is skipped, and a
     column named twice counts once (its first mention).
@@ -117,8 +118,8 @@ def _page_number(page: object, page_count: int) -> int:
 
 def table_page(table: ActorTable, index: GraphIndex, masks: Masks, sort_by: list[dict] | None,
                page: int) -> TablePage:
-    """Page ``page`` of the actors ``masks`` shows, sorted by ``sort_by`` (``[{"column_id", "direction"}]``, or None/[] for
-    the default order: most relations first); ties are always broken by name, then id, so pages
+    """Page ``page`` of the actors ``masks`` shows, sorted by ``sort_by`` (``[{"column_id", "direction"}]``,
+    or None/[] for the default order: most relations first); ties are always broken by name, then id, so pages
     neither overlap nor skip a row."""
     shown = np.flatnonzero(masks.nodes[table.node])  # entries of the table
     counts = {"degree": shown_degree(index, masks),
