@@ -14,9 +14,6 @@ and additions the record already holds are skipped, so a pure corroboration is i
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import shutil
-import tempfile
 import typing
 from collections import Counter
 from pathlib import Path
@@ -27,10 +24,19 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from viz.ingest.proposal import Item, Proposal, ProposalError, load_proposal
 from viz.record.files import write_files
-from viz.record.load import COLLECTIONS, FORMATS, Dataset, load_dataset
+from viz.record.load import COLLECTIONS, Dataset, load_dataset
 from viz.record.problems import DatasetError, shorten
 from viz.record.references import NOUNS, article
-from viz.record.yaml_writer import append_records, dump_document, house_style, insert_in_order, read_document
+from viz.record.yaml_writer import (
+    NotYamlError,
+    append_records,
+    dump_document,
+    house_style,
+    insert_in_order,
+    open_collection,
+    plain,
+    trial_load,
+)
 
 #: the collection an item of each kind is a record of, or adds to (mentions and topics belong to events)
 TARGETS = {"source": "sources", "actor": "actors", "role": "actors", "event": "events",
@@ -57,20 +63,7 @@ class ApplyResult:
 
 
 def _shown(value: Any) -> str:
-    return shorten(value, 60) if isinstance(value, str) else shorten(repr(_plain(value)), 60)
-
-
-def _plain(value: Any) -> Any:
-    """Round-trip or proposal data as plain values, for comparing (an added source already there is skipped)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return str(value)  # a ruamel scalar string compares as its text
-    return value
+    return shorten(value, 60) if isinstance(value, str) else shorten(repr(plain(value)), 60)
 
 
 @dataclasses.dataclass
@@ -109,21 +102,12 @@ class _Plan:
     def collection(self, name: str) -> _Collection:
         """The collection's file, opened for editing (created, if an optional collection has none)."""
         if name not in self.files:
-            path = self.root / f"{name}.yaml"
-            others = [self.root / f"{name}.{ext}" for ext in FORMATS[1:] if (self.root / f"{name}.{ext}").is_file()]
-            if others:
-                raise ApplyError(f"{others[0]}: `viz apply` writes YAML collections only; "
-                                 f"convert {others[0].name} to {name}.yaml first")
-            text = path.read_text(encoding="utf-8") if path.is_file() else ""
-            document = read_document(path) if text.strip() else None
-            if document is None:  # no file, or only comments: they stay, the records go below them
-                document = CommentedSeq()
-                self.prefix[path] = text if text.endswith("\n") or not text else text + "\n"
-            if not isinstance(document, CommentedSeq):  # the loader accepted it, so this cannot happen
-                raise ApplyError(f"{path}: not a list of {name}")
-            if not document:
-                document.fa.set_block_style()  # "[]" in the file: records go below it, one block each
-            self.files[name] = _Collection(path, text, document)
+            try:
+                opened = open_collection(self.root, name, "`viz apply`")
+            except NotYamlError as exc:
+                raise ApplyError(str(exc)) from None
+            self.prefix[opened.path] = opened.prefix
+            self.files[name] = _Collection(opened.path, opened.text, opened.document)
         return self.files[name]
 
     def add_new(self, item: Item) -> None:
@@ -182,15 +166,15 @@ class _Plan:
             self.problem(item, where, f"{_shown(value)} is not a list (write [{_shown(value)}])")
             return
         if listed and isinstance(target.get(field), list):
-            present, fresh = [_plain(v) for v in target[field]], []
+            present, fresh = [plain(v) for v in target[field]], []
             for entry in value:
-                if _plain(entry) not in present:
-                    present.append(_plain(entry))
+                if plain(entry) not in present:
+                    present.append(plain(entry))
                     fresh.append(entry)
             target[field].extend(house_style(v, field, item=True) for v in fresh)
             count = len(fresh)
         elif field in target:
-            if _plain(target[field]) != _plain(value):
+            if plain(target[field]) != plain(value):
                 self.problem(item, where, f"the record already has {field} {_shown(target[field])}; "
                                           f"apply will not overwrite it with {_shown(value)} (edit the file)")
             return
@@ -250,27 +234,23 @@ def _selected(proposal: Proposal, all_items: bool) -> list[Item]:
 
 def _validate(root: Path, texts: dict[Path, str], plan: _Plan, skipped: list[Item]) -> None:
     """Load the dataset as it would be, in a scratch copy; raise ApplyError with the loader's problems."""
-    with tempfile.TemporaryDirectory(prefix="viz-apply-") as scratch:
-        trial = Path(scratch) / root.name
-        shutil.copytree(root, trial)
-        write_files({trial / path.name: text for path, text in texts.items()})
-        try:
-            result = load_dataset(trial)
-        except DatasetError as exc:
-            lines = [str(dataclasses.replace(p, file=p.file.replace(str(trial), str(root)))) for p in exc.problems]
-            if exc.omitted:
-                lines.append(f"… and {exc.omitted:,} more problems")
-            pending = {i.id or (i.record or {}).get("id"): i for i in skipped if i.status == "new"}
-            lines += [f"note: {ident!r} is proposed by item {item.key!r} (decision: {item.decision}), which is "
-                      "not applied: mark it 'accept' or use --all"
-                      for ident, item in pending.items() if ident and any(repr(ident) in line for line in lines)]
-            raise ApplyError("the dataset would not validate after applying the proposal, so nothing was "
-                             f"written ({exc.count} problem{'s' if exc.count != 1 else ''}):\n" + "\n".join(lines)
-                             ) from None
+    try:
+        result = trial_load(root, texts)
+    except DatasetError as exc:
+        lines = [str(p) for p in exc.problems]
+        if exc.omitted:
+            lines.append(f"… and {exc.omitted:,} more problems")
+        pending = {i.id or (i.record or {}).get("id"): i for i in skipped if i.status == "new"}
+        lines += [f"note: {ident!r} is proposed by item {item.key!r} (decision: {item.decision}), which is "
+                  "not applied: mark it 'accept' or use --all"
+                  for ident, item in pending.items() if ident and any(repr(ident) in line for line in lines)]
+        raise ApplyError("the dataset would not validate after applying the proposal, so nothing was "
+                         f"written ({exc.count} problem{'s' if exc.count != 1 else ''}):\n" + "\n".join(lines)
+                         ) from None
     for name, collection in plan.files.items():  # what the files say is what the proposal said
         by_id = _by_id(result, name)
         for ident, styled in collection.styled.items():
-            if by_id[ident].model_dump() != COLLECTIONS[name].model_validate(_plain(styled)).model_dump():
+            if by_id[ident].model_dump() != COLLECTIONS[name].model_validate(plain(styled)).model_dump():
                 raise ApplyError(f"{collection.path}: record {ident!r} would not read back as proposed; "
                                  "nothing was written (please report this)")
 

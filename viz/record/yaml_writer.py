@@ -11,9 +11,12 @@ reader (PyYAML) would take for something else is quoted, so it reads back exactl
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import io
 import re
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString
 
 from viz.record.files import write_files
+from viz.record.load import FORMATS, Dataset, load_dataset
+from viz.record.problems import DatasetError
 
 
 def _yaml() -> YAML:
@@ -174,3 +179,75 @@ def insert_in_order(mapping: CommentedMap, key: str, value: Any, order: list[str
         if token is not None and not token.value.strip():  # only blank lines: move them below the new key
             mapping.ca.items.pop(keys[-1])
             mapping.ca.items[key] = comment
+
+
+# --- editing a collection file, checked before it is written (``viz apply``, the app's editor) ------------------
+
+
+def plain(value: Any) -> Any:
+    """Round-trip (or proposed) data as plain values, for comparing: dates as ISO text, scalar strings as str."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return str(value)  # a ruamel scalar string compares as its text
+    return value
+
+
+class NotYamlError(ValueError):
+    """A collection kept as JSON or CSV: the writer edits YAML collections only."""
+
+
+@dataclasses.dataclass
+class CollectionFile:
+    """A collection's YAML file opened for editing: its text, its records as round-trip data, and for a
+    file with no records yet (absent, or comments only) the text kept above the records to come."""
+
+    path: Path
+    text: str
+    document: CommentedSeq
+    prefix: str = ""
+
+    def dump(self) -> str:
+        """The file's new text."""
+        return self.prefix + dump_document(self.document)
+
+
+def open_collection(root: Path, name: str, writer: str) -> CollectionFile:
+    """The YAML file of collection ``name`` in dataset folder ``root`` (an optional one may not exist yet).
+
+    Raises :class:`NotYamlError` (naming ``writer``, e.g. "`viz apply`") if the collection is JSON or CSV.
+    """
+    path = root / f"{name}.yaml"
+    others = [root / f"{name}.{ext}" for ext in FORMATS[1:] if (root / f"{name}.{ext}").is_file()]
+    if others:
+        raise NotYamlError(f"{others[0]}: {writer} writes YAML collections only; "
+                           f"convert {others[0].name} to {name}.yaml first")
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    document = read_document(path) if text.strip() else None
+    prefix = ""
+    if document is None:  # no file, or only comments: they stay, the records go below them
+        document = CommentedSeq()
+        prefix = text if text.endswith("\n") or not text else text + "\n"
+    if not isinstance(document, CommentedSeq):  # the loader accepts only lists, so this means it was not run
+        raise NotYamlError(f"{path}: not a list of {name}")
+    if not document:
+        document.fa.set_block_style()  # "[]" in the file: records go below it, one block each
+    return CollectionFile(path, text, document, prefix)
+
+
+def trial_load(root: Path, texts: dict[Path, str]) -> Dataset:
+    """The dataset in ``root`` as it would be with ``texts`` written, loaded in a scratch copy (``root`` is not
+    touched). Raises :class:`DatasetError` whose problems name ``root``'s files, not the copy's."""
+    with tempfile.TemporaryDirectory(prefix="viz-trial-") as scratch:
+        trial = Path(scratch) / root.name
+        shutil.copytree(root, trial, ignore=shutil.ignore_patterns(".*", "*.jsonl"))  # no undo data or logs
+        write_files({trial / path.name: text for path, text in texts.items()})
+        try:
+            return load_dataset(trial)
+        except DatasetError as exc:
+            raise DatasetError([dataclasses.replace(p, file=p.file.replace(str(trial), str(root)))
+                                for p in exc.problems], exc.omitted) from None
