@@ -67,10 +67,21 @@ def _info(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from viz.app import create_app
 
-    app = create_app(args.data)
+    token = None
+    if args.edit:
+        from viz.app.edit_auth import EditRefused, check_edit_host, edit_token
+
+        try:
+            token = edit_token()
+            check_edit_host(args.host, token)
+        except EditRefused as exc:
+            raise UsageError(str(exc)) from None
+    app = create_app(args.data, edit=args.edit, edit_token=token)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {args.host} makes the app reachable from other machines", file=sys.stderr)
-    print(f"viz: serving {args.data} on http://{args.host}:{args.port}/ (debug {'on' if args.debug else 'off'})")
+    mode = "edit mode: saves change the files" if args.edit else "read-only"
+    print(f"viz: serving {args.data} on http://{args.host}:{args.port}/ ({mode}, "
+          f"debug {'on' if args.debug else 'off'})")
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 
@@ -207,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", default=8050, type=int)
     serve.add_argument("--debug", action="store_true", help="Dash debug mode (never on a shared host)")
+    serve.add_argument("--edit", action="store_true",
+                       help="edit the dataset in the app (127.0.0.1 only, unless $VIZ_EDIT_TOKEN is set)")
     serve.set_defaults(handler=_serve)
 
     export = commands.add_parser("export", help="export charts (png/svg/pdf) or data (graphml, gexf, ...)")

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from dash import Dash, set_props
+from dash.html import Div as html_div
 
 from viz import ASSETS_DIR, default_data_dir
 from viz.app.callbacks import register_callbacks
@@ -19,7 +20,7 @@ from viz.render.view import ViewContext, prepare_context
 
 
 def create_app(data_dir: str | Path | None = None, context: ViewContext | None = None,
-               upload_dir: str | Path | None = None) -> Dash:
+               upload_dir: str | Path | None = None, *, edit: bool = False, edit_token: str | None = None) -> Dash:
     """Build the app for a dataset folder (default: :func:`viz.default_data_dir`).
 
     Raises :class:`viz.record.load.DatasetError` if the dataset is invalid, before any
@@ -27,10 +28,15 @@ def create_app(data_dir: str | Path | None = None, context: ViewContext | None =
     ``$VIZ_UPLOAD_DIR`` or a private ``<tmp>/viz-uploads-<uid>``), shared by all
     workers; an unsafe default folder or a bad quota setting raises
     :class:`viz.record.storage.StorageError`.
+
+    ``edit`` adds the edit panel and its callbacks (:mod:`viz.app.editing`), and nothing else does:
+    read-only serving has no edit controls and no edit callbacks. With ``edit_token`` every request must
+    carry it (:mod:`viz.app.edit_auth`); without one, only requests to the loopback interface are answered.
     """
     uploads = upload_store(upload_folder(upload_dir))
     layout_store()  # checks the default layout cache folder now, not at the first layout
-    context = context or prepare_context(data_dir or default_data_dir())
+    folder = Path(data_dir or default_data_dir())
+    context = context or prepare_context(folder)
     app = Dash(
         __name__,
         # Dash puts the title into its index page as it is: escape it, or a title ends the <title> element
@@ -42,10 +48,25 @@ def create_app(data_dir: str | Path | None = None, context: ViewContext | None =
     )
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES  # a larger body is refused (413) unread
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers pick the voice
+    contexts = Contexts(context, uploads, default_dir=folder if data_dir or context is None else None)
     app.layout = app_shell(context)
-    register_callbacks(app, Contexts(context, uploads))
+    register_callbacks(app, contexts)
+    if edit:
+        _add_editing(app, contexts, edit_token)
     apply_security_headers(app)
     return app
+
+
+def _add_editing(app: Dash, contexts: Contexts, token: str | None) -> None:
+    from viz.app.edit_auth import edit_token, guard_edits
+    from viz.app.editing import register_edit_callbacks, skeleton
+
+    if contexts.default_dir is None:
+        raise ValueError("edit mode needs the dataset's folder (data_dir), not only a prepared context")
+    app.layout = lambda: app_shell(contexts.default)  # each page load shows the dataset as saved
+    app.validation_layout = html_div([app_shell(contexts.default), skeleton()])
+    register_edit_callbacks(app, contexts)
+    guard_edits(app, token or edit_token())
 
 
 def _report_callback_error(error: Exception) -> None:

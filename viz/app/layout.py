@@ -174,6 +174,7 @@ def _side_panel(context: ViewContext, view) -> html.Aside:
                  className="viz-tabs", **{"aria-label": "Side panel"}),
         html.Div(id="panel-details", role="tabpanel", className="viz-panel", tabIndex=-1,
                  **{"aria-labelledby": "tab-details"}, children=[
+                     html.Div(id="edit-slot"),  # edit mode only: filled by viz.app.editing
                      html.Div(overview(context.dataset), id="details", className="viz-details"),
                  ]),
         html.Div(id="panel-actors", role="tabpanel", className="viz-panel", hidden=True,

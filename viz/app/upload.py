@@ -191,8 +191,9 @@ class Contexts:
     #: an open dataset is marked used at most this often (a file system write per callback is waste)
     TOUCH_EVERY_NS = 60 * 10**9
 
-    def __init__(self, default: ViewContext, store: FolderStore, keep: int = 4):
+    def __init__(self, default: ViewContext, store: FolderStore, keep: int = 4, default_dir: Path | None = None):
         self.default = default
+        self.default_dir = default_dir  # the default dataset's folder (edit mode writes to it)
         self.store = store
         self._cache: OrderedDict[str, tuple[ViewContext, int]] = OrderedDict()
         self._keep = keep
@@ -207,6 +208,27 @@ class Contexts:
     def open(self, key: str | None) -> ViewContext:
         """Like :meth:`get`, for opening a page: the store decides, not what this worker holds."""
         return self._context(key, ask_store=True)
+
+    def folder(self, key: str | None) -> Path:
+        """The folder of the dataset ``key`` (an upload's stored copy); DatasetGone if it is not stored."""
+        if not key:
+            if self.default_dir is None:
+                raise DatasetGone("the default dataset was given without its folder")
+            return self.default_dir
+        folder = self.store.open(key)
+        if folder is None:
+            raise DatasetGone(key)
+        return folder
+
+    def reload(self, key: str | None) -> ViewContext:
+        """Load the dataset ``key`` again from its folder (after an edit); DatasetError if it is invalid."""
+        context = prepare_context(self.folder(key))
+        if key:
+            self._cache.pop(key, None)
+            self._cache[key] = (context, time.monotonic_ns())
+        else:
+            self.default = context
+        return context
 
     def _context(self, key: str | None, ask_store: bool) -> ViewContext:
         if not key:
