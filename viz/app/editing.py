@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from viz.app.review import register_review_callbacks, review_form
 from viz.app.upload import Contexts
 from viz.network.state import selection_ref, state_from_query, state_to_query
 from viz.record import edits
@@ -68,7 +69,10 @@ def edit_panel(contexts: Contexts, key: str | None) -> html.Section:
             html.Button("Edit this record", id={"type": "edit-open", "what": "record"}, n_clicks=0),
             *[html.Button(label, id={"type": "edit-open", "what": kind}, n_clicks=0) for kind, label in ADD],
             html.Button("Download as zip", id="edit-zip", n_clicks=0),
+            html.Button("Review a report", id="review-open", n_clicks=0,
+                        title="Paste an article: see what it adds, accept or reject each item, apply"),
         ]),
+        html.Div(id="review-area"),
         html.Div([html.Label("Open any record to edit", htmlFor="edit-pick"),
                   dcc.Dropdown(id="edit-pick", options=_record_options(context.dataset), placeholder="Type a name…",
                                search_order="original")], className="viz-control"),
@@ -91,7 +95,9 @@ def skeleton() -> html.Div:
     """Every id the edit callbacks use (for Dash's validation of callbacks against the layout)."""
     return html.Div([html.Div(id="edit-slot"), html.Div(id="edit-errors"), html.Button(id="edit-save"),
                      html.Button(id="edit-cancel"), html.Button(id="edit-delete"), html.Div(id="edit-delete-area"),
-                     html.Button(id="edit-undo"), html.Div(id="edit-last")])
+                     html.Button(id="edit-undo"), html.Div(id="edit-last"), html.Button(id="review-open"),
+                     html.Div(id="review-area"), review_form(), html.Button(id="review-accept-all"),
+                     html.Button(id="review-apply")])
 
 
 def _target_of(dataset: Dataset, ref: str | None) -> tuple[str, str] | None:
@@ -288,6 +294,8 @@ def register_edit_callbacks(app: Dash, contexts: Contexts) -> None:
             except (edits.EditError, DatasetError) as exc:
                 return _problems(exc), no_update
         return None, _address(search, key, False)
+
+    register_review_callbacks(app, contexts, _address)
 
     @app.callback(Output("edit-download", "data"), Input("edit-zip", "n_clicks"), DATASET, prevent_initial_call=True)
     def download_zip(clicks: int, key: str | None):

@@ -1,0 +1,170 @@
+"""Review a report in the app (edit mode): paste an article, see what :mod:`viz.ingest` proposes next to
+the highlighted text it came from, accept or reject each item, and apply the accepted ones with
+:func:`viz.ingest.apply.apply_proposal` (validated first, written atomically with comments kept).
+
+The proposal lives in the page (a store) until it is applied: nothing is written before "Apply".
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
+
+from viz.app.upload import Contexts
+from viz.ingest.apply import ApplyError, apply_proposal
+from viz.ingest.ingest import IngestError, ingest
+from viz.ingest.proposal import Proposal, ProposalError, dump_proposal, parse_proposal
+from viz.record.load import DatasetError
+
+DATASET = State("dataset-key", "data")
+#: the longest report a page may paste (the command line's limit is the same order)
+MAX_REPORT_CHARS = 200_000
+
+# Accept or reject one item, or accept them all: decisions kept in the page until "Apply".
+_DECIDE_JS = """function(itemClicks, allClicks, decisions, keys) {
+    const id = window.dash_clientside.callback_context.triggered_id;
+    const t = window.dash_clientside.callback_context.triggered;
+    if (!id || !t.length || !t[0].value) { return window.dash_clientside.no_update; }
+    const next = Object.assign({}, decisions || {});
+    if (id === "review-accept-all") { (keys || []).forEach((k) => { next[k] = "accept"; }); return next; }
+    next[id.key] = next[id.key] === "accept" ? "reject" : "accept";
+    return next;
+}"""
+_PRESSED_JS = """function(decisions) {
+    return window.dash_clientside.callback_context.outputs_list.map(
+        (o) => String((decisions || {})[o.id.key] === "accept"));
+}"""
+
+
+def review_form() -> html.Section:
+    """Where a report is pasted (with what the text itself may not say: its URL, date and publisher)."""
+    def field(label: str, control) -> html.Div:
+        return html.Div([html.Label(label, htmlFor=control.id), control], className="viz-control")
+
+    return html.Section(className="viz-review", **{"aria-label": "Review a report"}, children=[
+        html.H3("Review a report", id="review-heading", tabIndex=-1),
+        field("Report text", dcc.Textarea(id="review-text", style={"width": "100%", "height": "10em"},
+                                          maxLength=MAX_REPORT_CHARS)),
+        field("Its URL", dcc.Input(id="review-url", type="url", style={"width": "100%"})),
+        field("Published (YYYY-MM-DD, if the page says)", dcc.Input(id="review-published", type="text")),
+        field("Publisher", dcc.Input(id="review-publisher", type="text")),
+        html.Button("Propose", id="review-propose", n_clicks=0),
+        html.Div(id="review-problems", role="alert", className="viz-error"),
+        html.Div(id="review-result"),
+        dcc.Store(id="review-proposal"), dcc.Store(id="review-decisions", data={}), dcc.Store(id="review-keys"),
+    ])
+
+
+def highlighted(proposal: Proposal) -> html.Div:
+    """The report's text with every quoted span marked (a mark's title names the items it supports)."""
+    spans: dict[tuple[int, int], list[str]] = {}
+    for item in proposal.items:
+        for evidence in item.evidence:
+            spans.setdefault((evidence.start, evidence.end), []).append(item.key)
+    parts, at = [], 0
+    for (start, end), keys in sorted(spans.items()):
+        if start < at:  # overlapping quotes: the first one is marked
+            continue
+        parts += [proposal.text[at:start], html.Mark(proposal.text[start:end], title=", ".join(keys))]
+        at = end
+    parts.append(proposal.text[at:])
+    return html.Div(parts, className="viz-review-text")
+
+
+def _item_line(item) -> html.Li:
+    what = "already in the dataset" + (": adds " + ", ".join(sorted(item.add)) if item.add else "") \
+        if item.status == "existing" else "new"
+    quote = item.evidence[0].quote if item.evidence else ""
+    return html.Li([
+        html.Button("Accept", id={"type": "review-item", "key": item.key}, n_clicks=0,
+                    **{"aria-pressed": "false"}, className="viz-toggle"),
+        html.Strong(f" {item.kind} {item.id}"), html.Span(f" — {what}"),
+        html.Span(f" (matched “{item.match.text}”, score {item.match.score:.0f})") if item.match else None,
+        html.Div(f"“{quote}”", className="viz-muted") if quote else None,
+        html.Div(item.note, className="viz-muted") if item.note else None,
+    ])
+
+
+def proposal_view(proposal: Proposal) -> html.Div:
+    """The items to decide on, beside the text they came from."""
+    return html.Div([
+        html.P(f"{len(proposal.items)} proposed items; nothing is written until you apply the accepted ones."),
+        html.Div([html.Button("Accept all", id="review-accept-all", n_clicks=0),
+                  html.Button("Apply accepted", id="review-apply", n_clicks=0)], className="viz-buttons"),
+        html.Ul([_item_line(item) for item in proposal.items], className="viz-review-items"),
+        html.H4("The report, with what each item came from marked"),
+        highlighted(proposal),
+    ])
+
+
+def _first_session(proposal: Proposal) -> str | None:
+    """The ref to select once applied: the first event proposed (a session, if there is one)."""
+    events = [i for i in proposal.items if i.kind == "event"]
+    events.sort(key=lambda i: not (i.record or {}).get("series"))
+    return f"event:{events[0].id}" if events else None
+
+
+def register_review_callbacks(app: Dash, contexts: Contexts, navigate) -> None:
+    """The review's callbacks; ``navigate(search, key, ref)`` is the query that reopens the page on ``ref``."""
+    app.clientside_callback(_DECIDE_JS, Output("review-decisions", "data"),
+                            Input({"type": "review-item", "key": ALL}, "n_clicks"),
+                            Input("review-accept-all", "n_clicks"), State("review-decisions", "data"),
+                            State("review-keys", "data"), prevent_initial_call=True)
+    app.clientside_callback(_PRESSED_JS, Output({"type": "review-item", "key": ALL}, "aria-pressed"),
+                            Input("review-decisions", "data"), prevent_initial_call=True)
+
+    @app.callback(Output("review-area", "children"), Input("review-open", "n_clicks"), prevent_initial_call=True)
+    def open_review(clicks: int):
+        return review_form() if clicks else no_update
+
+    @app.callback(Output("review-result", "children"), Output("review-proposal", "data"),
+                  Output("review-keys", "data"), Output("review-decisions", "data", allow_duplicate=True),
+                  Output("review-problems", "children"), Input("review-propose", "n_clicks"),
+                  State("review-text", "value"), State("review-url", "value"), State("review-published", "value"),
+                  State("review-publisher", "value"), DATASET, prevent_initial_call=True)
+    def propose(clicks: int, text: str | None, url: str | None, published: str | None, publisher: str | None,
+                key: str | None):
+        """What the extractor proposes for the pasted text (written to a private temporary file to read it)."""
+        if not clicks:
+            return (no_update,) * 5
+        text = (text or "")[:MAX_REPORT_CHARS]
+        with tempfile.TemporaryDirectory(prefix="viz-review-") as folder:
+            path = Path(folder) / "report.txt"
+            path.write_text(text, encoding="utf-8")
+            try:
+                proposal = ingest(str(path), contexts.folder(key), url=url or None, published=published or None,
+                                  publisher=publisher or None)
+            except (IngestError, DatasetError) as exc:
+                return None, None, None, {}, str(exc).replace(str(path), "the pasted text")
+        data = proposal.model_dump(mode="json")
+        return proposal_view(proposal), data, [i.key for i in proposal.items], {}, None
+
+    @app.callback(Output("review-problems", "children", allow_duplicate=True),
+                  Output("edit-nav", "data", allow_duplicate=True), Input("review-apply", "n_clicks"),
+                  State("review-proposal", "data"), State("review-decisions", "data"), State("url", "search"),
+                  DATASET, prevent_initial_call=True)
+    def apply(clicks: int, data: dict | None, decisions: dict | None, search: str | None, key: str | None):
+        """The accepted items, applied like ``viz apply``; the page then reopens on the new session."""
+        if not clicks or not isinstance(data, dict):
+            return no_update, no_update
+        decisions = decisions if isinstance(decisions, dict) else {}
+        if "accept" not in decisions.values():
+            return "Accept at least one item first.", no_update
+        for item in data.get("items", []):
+            item["decision"] = decisions.get(item.get("key"), "reject")
+        try:
+            proposal = parse_proposal(data, "the proposal in this page")
+        except ProposalError as exc:
+            return str(exc), no_update
+        with tempfile.TemporaryDirectory(prefix="viz-review-") as folder:
+            path = Path(folder) / "proposal.yaml"
+            path.write_text(dump_proposal(proposal), encoding="utf-8")
+            try:
+                apply_proposal(path, contexts.folder(key))
+                contexts.reload(key)
+            except (ApplyError, DatasetError) as exc:
+                return str(exc).replace(str(path), "the proposal"), no_update
+        accepted = proposal.model_copy(update={"items": [i for i in proposal.items if i.decision == "accept"]})
+        return None, navigate(search, key, _first_session(accepted) or False)
