@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from viz import REPO_ROOT, default_data_dir
 from viz.app import create_app
+from viz.record.edits import read_changes
 from viz.record.load import load_dataset
 
 pytestmark = pytest.mark.browser
@@ -74,6 +75,13 @@ def test_review_the_seed_accept_all_apply_shows_the_17th_jwg(review_page, reduce
     dataset = load_dataset(reduced)  # the record validates
     sessions = [e for e in dataset.events if e.series and e.session_number == 17]
     assert len(sessions) == 1 and sessions[0].place and sessions[0].place.city == "Tel Aviv"
+    last = read_changes(reduced)[-1]  # logged like any save, and undone in one step
+    assert last.action == "apply" and "jwg-17" in last.ids
+    with page.expect_navigation(timeout=60_000):
+        page.click("#edit-undo")
+    page.wait_for_selector("#review-open")
+    assert {p.name: p.read_bytes() for p in reduced.iterdir() if p.is_file() and p.name != "changes.jsonl"} == before
+    assert "17th" not in page.inner_text("#timeline-graph")
 
 
 def test_a_bad_paste_is_a_clear_message_and_writes_nothing(review_page, reduced: Path):

@@ -16,6 +16,7 @@ from viz.app.upload import Contexts
 from viz.ingest.apply import ApplyError, apply_proposal
 from viz.ingest.ingest import IngestError, ingest
 from viz.ingest.proposal import Proposal, ProposalError, dump_proposal, parse_proposal
+from viz.record import edits
 from viz.record.load import DatasetError
 
 DATASET = State("dataset-key", "data")
@@ -161,10 +162,18 @@ def register_review_callbacks(app: Dash, contexts: Contexts, navigate) -> None:
         with tempfile.TemporaryDirectory(prefix="viz-review-") as folder:
             path = Path(folder) / "proposal.yaml"
             path.write_text(dump_proposal(proposal), encoding="utf-8")
+            accepted = [i for i in proposal.items if i.decision == "accept"]
+            sources = [i.id for i in accepted if i.kind == "source"]
+
+            ids = list(dict.fromkeys(i.id for i in accepted if i.id))  # (topics and mentions have none)
+
+            def logged(texts: dict[Path, str]) -> None:  # one change in changes.jsonl, undoable like a save
+                edits.commit_applied(contexts.folder(key), texts, ids=ids, sources=sources,
+                                     reason=f"review of a report: {len(accepted)} items accepted")
+
             try:
-                apply_proposal(path, contexts.folder(key))
+                apply_proposal(path, contexts.folder(key), write=logged)
                 contexts.reload(key)
-            except (ApplyError, DatasetError) as exc:
+            except (ApplyError, DatasetError, edits.EditError) as exc:
                 return str(exc).replace(str(path), "the proposal"), no_update
-        accepted = proposal.model_copy(update={"items": [i for i in proposal.items if i.decision == "accept"]})
-        return None, navigate(search, key, _first_session(accepted) or False)
+        return None, navigate(search, key, _first_session(proposal.model_copy(update={"items": accepted})) or False)

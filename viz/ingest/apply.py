@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -264,7 +265,8 @@ def read_proposal(path: Path) -> Proposal:
 
 
 def apply_proposal(proposal_path: str | Path, data_dir: str | Path, all_items: bool = False,
-                   force: bool = False, dry_run: bool = False) -> ApplyResult:
+                   force: bool = False, dry_run: bool = False,
+                   write: Callable[[dict[Path, str]], object] = write_files) -> ApplyResult:
     """Apply a proposal's accepted items to the dataset in ``data_dir``; see the module docstring.
 
     Raises :class:`ApplyError` (nothing written) for a proposal that cannot be read or applied,
@@ -294,5 +296,5 @@ def apply_proposal(proposal_path: str | Path, data_dir: str | Path, all_items: b
     if texts:
         _validate(root, texts, plan, skipped)
         if not dry_run:
-            write_files(texts)
+            write(texts)  # (the app logs the change and keeps it undoable: viz.record.edits.commit_applied)
     return ApplyResult(summary, [] if dry_run else list(texts), dry_run, len(selected), len(skipped))

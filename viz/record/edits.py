@@ -302,6 +302,15 @@ def save_record(data_dir: str | Path, kind: str, record: dict, *, based_on: str 
         return _commit(root, texts, [change])
 
 
+def commit_applied(data_dir: str | Path, texts: dict[Path, str], *, ids: list[str], sources: list[str],
+                   reason: str) -> Change:
+    """Write files another stage has prepared and validated (an ingest proposal's accepted items, see
+    :func:`viz.ingest.apply.apply_proposal`) as one logged change that :func:`undo_last` can undo."""
+    root = _root(data_dir)
+    with _locked(root):
+        return _commit(root, texts, [Change(_now(), "apply", "proposal", ids, None, None, sources, reason, {})])
+
+
 def references_to(data_dir: str | Path, kind: str, record_id: str) -> list[str]:
     """Where a record is referenced, one line each: ``events.yaml: event jwg-17: participants[0].actor``."""
     root = _root(data_dir)
