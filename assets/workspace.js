@@ -9,7 +9,8 @@
  * - Names for what screen readers would otherwise announce without one (Dash 4.4's own markup): a dropdown
  *   is named by its label, then its value (Dash names it by its value only); the hidden input a dropdown
  *   uses as its tab stop (it passes the focus straight on to the dropdown) is named too, instead of being
- *   focusable while hidden from screen readers; the time window's year boxes say which year they hold.
+ *   focusable while hidden from screen readers; the time window's year boxes say which year they hold;
+ *   an upload's file input is named by its drop zone's text.
  *   Attributes React does not manage, so they stay put when it redraws.
  */
 (function () {
@@ -51,6 +52,8 @@
         proxy.setAttribute('aria-label', label.textContent);
       }
     });
+    document.querySelectorAll('.viz-upload-zone input[type=file]:not([aria-label])').forEach(
+      (input) => input.setAttribute('aria-label', input.closest('.viz-upload-zone').textContent.trim()));
     document.querySelectorAll('.viz-window .dash-range-slider-min-input:not([aria-label])').forEach(
       (input) => input.setAttribute('aria-label', 'First year of the time window'));
     document.querySelectorAll('.viz-window .dash-range-slider-max-input:not([aria-label])').forEach(

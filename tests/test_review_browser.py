@@ -95,3 +95,41 @@ def test_a_bad_paste_is_a_clear_message_and_writes_nothing(review_page, reduced:
     problem = page.inner_text("#review-problems")
     assert "the pasted text" in problem and "/tmp" not in problem  # no server path
     assert {p.name: p.read_bytes() for p in reduced.iterdir() if p.is_file()} == before
+
+
+@pytest.fixture
+def article_url(tmp_path: Path):
+    """The seed article served as a page on 127.0.0.1 (the review fetches it as `viz ingest` does)."""
+    import functools
+    import http.server
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "report.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/report.txt"
+    server.shutdown()
+
+
+def test_a_url_or_a_proposal_file_can_be_reviewed_too(review_page, reduced: Path, article_url: str, tmp_path: Path):
+    from viz.ingest.ingest import ingest
+    from viz.ingest.proposal import dump_proposal
+
+    page = review_page
+    page.click("#review-open")
+    page.fill("#review-url", article_url)  # no text: the page at the URL is fetched and read
+    page.click("#review-propose")
+    page.wait_for_selector(".viz-review-items li", timeout=30_000)
+    assert "17th Joint Working Group" in page.inner_text(".viz-review-text")
+    proposal = ingest(str(SEED), reduced, url=SEED_URL, published="2025-11-06")
+    saved = tmp_path / "seed-proposal.yaml"
+    saved.write_text(dump_proposal(proposal), encoding="utf-8")
+    page.set_input_files("#review-file input[type=file]", str(saved))
+    page.wait_for_function("(n) => document.querySelectorAll('.viz-review-items li').length === n",
+                           arg=len(proposal.items), polling=100, timeout=30_000)
+    other = tmp_path / "other.yaml"
+    other.write_text(dump_proposal(proposal.model_copy(update={"dataset": "another-dataset"})), encoding="utf-8")
+    page.set_input_files("#review-file input[type=file]", str(other))
+    page.wait_for_function("() => document.getElementById('review-problems').innerText.includes('another-dataset')",
+                           polling=100, timeout=30_000)

@@ -1,4 +1,5 @@
-"""Review a report in the app (edit mode): paste an article, see what :mod:`viz.ingest` proposes next to
+"""Review a report in the app (edit mode): paste an article (or give its URL, or open a proposal file
+from ``viz ingest``), see what :mod:`viz.ingest` proposes next to
 the highlighted text it came from, accept or reject each item, and apply the accepted ones with
 :func:`viz.ingest.apply.apply_proposal` (validated first, written atomically with comments kept).
 
@@ -7,6 +8,9 @@ The proposal lives in the page (a store) until it is applied: nothing is written
 
 from __future__ import annotations
 
+import base64
+import binascii
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -15,7 +19,7 @@ from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 from viz.app.upload import Contexts
 from viz.ingest.apply import ApplyError, apply_proposal
 from viz.ingest.ingest import IngestError, ingest
-from viz.ingest.proposal import Proposal, ProposalError, dump_proposal, parse_proposal
+from viz.ingest.proposal import Proposal, ProposalError, dump_proposal, load_proposal, parse_proposal
 from viz.record import edits
 from viz.record.load import DatasetError
 
@@ -23,19 +27,23 @@ DATASET = State("dataset-key", "data")
 #: the longest report a page may paste (the command line's limit is the same order)
 MAX_REPORT_CHARS = 200_000
 
-# Accept or reject one item, or accept them all: decisions kept in the page until "Apply".
-_DECIDE_JS = """function(itemClicks, allClicks, decisions, keys) {
+# Accept or reject one item, or accept them all: decisions kept in the page until "Apply", for the proposal
+# shown (its generation: a new proposal starts undecided without a reset that would race its new buttons).
+_DECIDE_JS = """function(itemClicks, allClicks, decisions, keys, generation) {
     const id = window.dash_clientside.callback_context.triggered_id;
     const t = window.dash_clientside.callback_context.triggered;
     if (!id || !t.length || !t[0].value) { return window.dash_clientside.no_update; }
-    const next = Object.assign({}, decisions || {});
-    if (id === "review-accept-all") { (keys || []).forEach((k) => { next[k] = "accept"; }); return next; }
-    next[id.key] = next[id.key] === "accept" ? "reject" : "accept";
-    return next;
+    const next = Object.assign({}, decisions && decisions.generation === generation ? decisions.items : {});
+    if (id === "review-accept-all") {
+        (keys || []).forEach((k) => { next[k] = "accept"; });
+    } else {
+        next[id.key] = next[id.key] === "accept" ? "reject" : "accept";
+    }
+    return {generation: generation, items: next};
 }"""
 _PRESSED_JS = """function(decisions) {
-    return window.dash_clientside.callback_context.outputs_list.map(
-        (o) => String((decisions || {})[o.id.key] === "accept"));
+    const items = (decisions && decisions.items) || {};
+    return window.dash_clientside.callback_context.outputs_list.map((o) => String(items[o.id.key] === "accept"));
 }"""
 
 
@@ -52,9 +60,12 @@ def review_form() -> html.Section:
         field("Published (YYYY-MM-DD, if the page says)", dcc.Input(id="review-published", type="text")),
         field("Publisher", dcc.Input(id="review-publisher", type="text")),
         html.Button("Propose", id="review-propose", n_clicks=0),
+        dcc.Upload(id="review-file", max_size=MAX_REPORT_CHARS * 4, className="viz-upload-zone",
+                   children=html.Span(["…or open a proposal file from ", html.Code("viz ingest"), " (YAML)"])),
         html.Div(id="review-problems", role="alert", className="viz-error"),
         html.Div(id="review-result"),
-        dcc.Store(id="review-proposal"), dcc.Store(id="review-decisions", data={}), dcc.Store(id="review-keys"),
+        dcc.Store(id="review-proposal"), dcc.Store(id="review-decisions"), dcc.Store(id="review-keys"),
+        dcc.Store(id="review-generation"),
     ])
 
 
@@ -112,7 +123,7 @@ def register_review_callbacks(app: Dash, contexts: Contexts, navigate) -> None:
     app.clientside_callback(_DECIDE_JS, Output("review-decisions", "data"),
                             Input({"type": "review-item", "key": ALL}, "n_clicks"),
                             Input("review-accept-all", "n_clicks"), State("review-decisions", "data"),
-                            State("review-keys", "data"), prevent_initial_call=True)
+                            State("review-keys", "data"), State("review-generation", "data"), prevent_initial_call=True)
     app.clientside_callback(_PRESSED_JS, Output({"type": "review-item", "key": ALL}, "aria-pressed"),
                             Input("review-decisions", "data"), prevent_initial_call=True)
 
@@ -120,37 +131,74 @@ def register_review_callbacks(app: Dash, contexts: Contexts, navigate) -> None:
     def open_review(clicks: int):
         return review_form() if clicks else no_update
 
-    @app.callback(Output("review-result", "children"), Output("review-proposal", "data"),
-                  Output("review-keys", "data"), Output("review-decisions", "data", allow_duplicate=True),
-                  Output("review-problems", "children"), Input("review-propose", "n_clicks"),
+    def shown(proposal: Proposal) -> tuple:
+        return (proposal_view(proposal), proposal.model_dump(mode="json"), [i.key for i in proposal.items],
+                secrets.token_hex(8), None)
+
+    def refused(message: str) -> tuple:  # (what was shown before stays, to decide on)
+        return no_update, no_update, no_update, no_update, message
+
+    outputs = [Output("review-result", "children", allow_duplicate=True),
+               Output("review-proposal", "data", allow_duplicate=True),
+               Output("review-keys", "data", allow_duplicate=True),
+               Output("review-generation", "data", allow_duplicate=True),
+               Output("review-problems", "children", allow_duplicate=True)]
+
+    @app.callback(*outputs, Input("review-propose", "n_clicks"),
                   State("review-text", "value"), State("review-url", "value"), State("review-published", "value"),
                   State("review-publisher", "value"), DATASET, prevent_initial_call=True)
     def propose(clicks: int, text: str | None, url: str | None, published: str | None, publisher: str | None,
                 key: str | None):
-        """What the extractor proposes for the pasted text (written to a private temporary file to read it)."""
+        """What the extractor proposes for the pasted text (written to a private temporary file to read it),
+        or, with no text, for the page at the URL (fetched with ``viz ingest``'s limits)."""
         if not clicks:
             return (no_update,) * 5
         text = (text or "")[:MAX_REPORT_CHARS]
+        if not text.strip() and not (url or "").strip():
+            return refused("Paste the report's text, or give its URL.")
         with tempfile.TemporaryDirectory(prefix="viz-review-") as folder:
             path = Path(folder) / "report.txt"
             path.write_text(text, encoding="utf-8")
             try:
-                proposal = ingest(str(path), contexts.folder(key), url=url or None, published=published or None,
-                                  publisher=publisher or None)
+                proposal = ingest(str(path) if text.strip() else url.strip(), contexts.folder(key), url=url or None,
+                                  published=published or None, publisher=publisher or None)
             except (IngestError, DatasetError) as exc:
-                return None, None, None, {}, str(exc).replace(str(path), "the pasted text")
-        data = proposal.model_dump(mode="json")
-        return proposal_view(proposal), data, [i.key for i in proposal.items], {}, None
+                return refused(str(exc).replace(str(path), "the pasted text"))
+        return shown(proposal)
+
+    @app.callback(*outputs, Input("review-file", "contents"), State("review-file", "filename"), DATASET,
+                  prevent_initial_call=True)
+    def open_file(contents: str | None, name: str | None, key: str | None):
+        """A proposal file (from ``viz ingest``, perhaps edited by hand), read as strictly as ``viz apply`` does."""
+        if not contents:
+            return (no_update,) * 5
+        label = Path(name or "proposal.yaml").name
+        try:
+            data = base64.b64decode(contents.partition(",")[2], validate=True)
+        except (binascii.Error, ValueError):
+            return refused(f"{label}: could not be read")
+        with tempfile.TemporaryDirectory(prefix="viz-review-") as folder:
+            path = Path(folder) / label
+            path.write_bytes(data)
+            try:
+                proposal = load_proposal(path)
+            except ProposalError as exc:
+                return refused(str(exc).replace(str(path), label))
+        if proposal.dataset != contexts.get(key).dataset.meta.id:
+            return refused(f"{label}: made for the dataset {proposal.dataset!r}, not this one")
+        return shown(proposal)
 
     @app.callback(Output("review-problems", "children", allow_duplicate=True),
                   Output("edit-nav", "data", allow_duplicate=True), Input("review-apply", "n_clicks"),
-                  State("review-proposal", "data"), State("review-decisions", "data"), State("url", "search"),
-                  DATASET, prevent_initial_call=True)
-    def apply(clicks: int, data: dict | None, decisions: dict | None, search: str | None, key: str | None):
+                  State("review-proposal", "data"), State("review-decisions", "data"),
+                  State("review-generation", "data"), State("url", "search"), DATASET, prevent_initial_call=True)
+    def apply(clicks: int, data: dict | None, decisions: dict | None, generation: str | None, search: str | None,
+              key: str | None):
         """The accepted items, applied like ``viz apply``; the page then reopens on the new session."""
         if not clicks or not isinstance(data, dict):
             return no_update, no_update
-        decisions = decisions if isinstance(decisions, dict) else {}
+        current = isinstance(decisions, dict) and decisions.get("generation") == generation
+        decisions = decisions.get("items") if current and isinstance(decisions.get("items"), dict) else {}
         if "accept" not in decisions.values():
             return "Accept at least one item first.", no_update
         for item in data.get("items", []):
