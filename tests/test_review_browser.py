@@ -62,19 +62,31 @@ def test_review_the_seed_accept_all_apply_shows_the_17th_jwg(review_page, reduce
     assert {p.name: p.read_bytes() for p in reduced.iterdir() if p.is_file()} == before  # nothing written yet
     assert serious_violations(page) == []
     page.screenshot(path=output_dir / "review-proposed.png")
+    # an item can be corrected before it is applied: its record, as YAML
+    item = page.locator(".viz-review-items li", has_text="event jwg-17")
+    item.locator("summary").click()
+    editor = item.locator("textarea")
+    original = editor.input_value()
+    editor.fill("title: [unclosed")  # a bad edit is refused, naming the item, and nothing is written
     page.click("#review-accept-all")
+    page.click("#review-apply")
+    page.wait_for_function("() => document.getElementById('review-problems').innerText.includes('item ')",
+                           polling=100, timeout=10_000)
+    assert {p.name: p.read_bytes() for p in reduced.iterdir() if p.is_file()} == before
+    editor.fill(original.replace("title: ", "title: (corrected) ", 1))
     page.wait_for_function("() => [...document.querySelectorAll('.viz-review-items button')]"
                            ".every((b) => b.getAttribute('aria-pressed') === 'true')", polling=100, timeout=10_000)
     with page.expect_navigation(timeout=60_000):
         page.click("#review-apply")
     page.wait_for_selector("#details-heading", timeout=30_000)
-    assert page.inner_text("#details-heading").startswith("17th India–Israel Joint Working Group")
+    assert page.inner_text("#details-heading").startswith("(corrected) 17th India–Israel Joint Working Group")
     page.wait_for_function("() => document.querySelector('#timeline-graph').innerText.includes('17th')",
                            polling=100, timeout=10_000)
     page.screenshot(path=output_dir / "review-applied.png")
     dataset = load_dataset(reduced)  # the record validates
     sessions = [e for e in dataset.events if e.series and e.session_number == 17]
     assert len(sessions) == 1 and sessions[0].place and sessions[0].place.city == "Tel Aviv"
+    assert sessions[0].title.startswith("(corrected) ")
     last = read_changes(reduced)[-1]  # logged like any save, and undone in one step
     assert last.action == "apply" and "jwg-17" in last.ids
     with page.expect_navigation(timeout=60_000):

@@ -14,7 +14,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from viz.app.upload import Contexts
 from viz.ingest.apply import ApplyError, apply_proposal
@@ -22,6 +22,8 @@ from viz.ingest.ingest import IngestError, ingest
 from viz.ingest.proposal import Proposal, ProposalError, dump_proposal, load_proposal, parse_proposal
 from viz.record import edits
 from viz.record.load import DatasetError
+from viz.record.yaml_reader import parse_yaml_text
+from viz.record.yaml_writer import dump_document
 
 DATASET = State("dataset-key", "data")
 #: the longest report a page may paste (the command line's limit is the same order)
@@ -96,7 +98,34 @@ def _item_line(item) -> html.Li:
         html.Span(f" (matched “{item.match.text}”, score {item.match.score:.0f})") if item.match else None,
         html.Div(f"“{quote}”", className="viz-muted") if quote else None,
         html.Div(item.note, className="viz-muted") if item.note else None,
+        _item_editor(item) if item.record or item.add else None,
     ])
+
+
+def _item_editor(item) -> html.Details:
+    """The item's record (a new one) or its additions (an existing one) as YAML, to correct before applying."""
+    what, data = ("record", item.record) if item.record else ("additions", item.add)
+    return html.Details([
+        html.Summary(f"Edit this item's {what}"),
+        html.Label([html.Span(f"{what.capitalize()} of {item.key}, as YAML", className="viz-visually-hidden"),
+                    dcc.Textarea(id={"type": "review-yaml", "key": item.key}, value=dump_document(data),
+                                 style={"width": "100%", "height": "8em", "fontFamily": "monospace"})]),
+    ])
+
+
+def edited_items(data: dict, texts: dict[str, str]) -> str | None:
+    """Put each item's edited YAML (``texts``: key -> text) back into the proposal ``data``, read as strictly
+    as a dataset file (no aliases, bounded); a problem, if any, names the item."""
+    for item in data.get("items", []):
+        text = texts.get(item.get("key"))
+        if text is None:
+            continue
+        problems: list = []
+        parsed = parse_yaml_text(text[:MAX_REPORT_CHARS], f"item {item.get('key')}", 1, problems)
+        if problems or parsed is None or not isinstance(parsed.data, dict):
+            return "; ".join(map(str, problems)) or f"item {item.get('key')}: its YAML must be a mapping of fields"
+        item["record" if item.get("record") else "add"] = parsed.data
+    return None
 
 
 def proposal_view(proposal: Proposal) -> html.Div:
@@ -191,9 +220,10 @@ def register_review_callbacks(app: Dash, contexts: Contexts, navigate) -> None:
     @app.callback(Output("review-problems", "children", allow_duplicate=True),
                   Output("edit-nav", "data", allow_duplicate=True), Input("review-apply", "n_clicks"),
                   State("review-proposal", "data"), State("review-decisions", "data"),
-                  State("review-generation", "data"), State("url", "search"), DATASET, prevent_initial_call=True)
+                  State("review-generation", "data"), State("url", "search"), DATASET,
+                  State({"type": "review-yaml", "key": ALL}, "value"), prevent_initial_call=True)
     def apply(clicks: int, data: dict | None, decisions: dict | None, generation: str | None, search: str | None,
-              key: str | None):
+              key: str | None, _edited: list):
         """The accepted items, applied like ``viz apply``; the page then reopens on the new session."""
         if not clicks or not isinstance(data, dict):
             return no_update, no_update
@@ -203,6 +233,10 @@ def register_review_callbacks(app: Dash, contexts: Contexts, navigate) -> None:
             return "Accept at least one item first.", no_update
         for item in data.get("items", []):
             item["decision"] = decisions.get(item.get("key"), "reject")
+        texts = {i["id"]["key"]: i.get("value") for i in ctx.states_list[-1] if isinstance(i.get("value"), str)}
+        problem = edited_items(data, texts)
+        if problem:
+            return problem, no_update
         try:
             proposal = parse_proposal(data, "the proposal in this page")
         except ProposalError as exc:
