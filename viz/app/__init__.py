@@ -63,7 +63,8 @@ def _add_editing(app: Dash, contexts: Contexts, token: str | None) -> None:
 
     if contexts.default_dir is None:
         raise ValueError("edit mode needs the dataset's folder (data_dir), not only a prepared context")
-    app.layout = lambda: app_shell(contexts.default)  # each page load shows the dataset as saved
+    contexts.watch = True  # saves made by another worker process are picked up (its change log grew)
+    app.layout = lambda: app_shell(contexts.get(None))  # each page load shows the dataset as saved
     app.validation_layout = html_div([app_shell(contexts.default), skeleton()])
     register_edit_callbacks(app, contexts)
     guard_edits(app, token or edit_token())

@@ -26,6 +26,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
+from viz.record.edits import CHANGES
 from viz.record.load import COLLECTIONS as MODELS
 from viz.record.load import FORMATS, OPTIONAL, DatasetError, Problem, load_dataset
 from viz.record.storage import FolderStore, private_folder, quota_from_env
@@ -197,13 +198,32 @@ class Contexts:
         self.store = store
         self._cache: OrderedDict[str, tuple[ViewContext, int]] = OrderedDict()
         self._keep = keep
+        self.watch = False  # edit mode: another process's saves are noticed (see :meth:`_seen`)
+        self._logs: dict[str | None, tuple[int, int] | None] = {}
 
     def get(self, key: str | None) -> ViewContext:
         """The dataset for ``key`` (the default one for no key); DatasetGone if it is not stored.
 
-        For the callbacks of an open page: the store is asked at most once a minute.
+        For the callbacks of an open page: the store is asked at most once a minute. In edit mode a
+        dataset another process has saved since (its change log grew) is loaded again first.
         """
+        if self.watch and not self._seen(key):
+            return self.reload(key)
         return self._context(key, ask_store=False)
+
+    def _log_state(self, key: str | None) -> tuple[int, int] | None:
+        log = self.folder(key) / CHANGES
+        try:
+            stat = log.stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def _seen(self, key: str | None) -> bool:
+        """Whether this process holds the dataset as of its change log's last line (one stat per call)."""
+        if key not in self._logs:  # first use: what it loaded is current
+            self._logs[key] = self._log_state(key)
+        return self._logs[key] == self._log_state(key)
 
     def open(self, key: str | None) -> ViewContext:
         """Like :meth:`get`, for opening a page: the store decides, not what this worker holds."""
@@ -222,6 +242,7 @@ class Contexts:
 
     def reload(self, key: str | None) -> ViewContext:
         """Load the dataset ``key`` again from its folder (after an edit); DatasetError if it is invalid."""
+        self._logs[key] = self._log_state(key)  # (read before loading: a save during the load is noticed next time)
         context = prepare_context(self.folder(key))
         if key:
             self._cache.pop(key, None)
