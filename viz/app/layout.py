@@ -94,7 +94,7 @@ def _export_bar(context: ViewContext) -> html.Div:
     ])
 
 
-def _analysis_section(context: ViewContext, view) -> html.Section:
+def _analysis_section(context: ViewContext) -> html.Section:
     actors = actor_options(context.dataset) if not context.large else []
     return html.Section(className="viz-analysis", children=[
         html.H2("Analysis of this view"),
@@ -181,7 +181,7 @@ def _side_panel(context: ViewContext, view) -> html.Aside:
                  **{"aria-labelledby": "tab-actors"},
                  children=html.Div(actor_table_view(view.table, []), id="actor-table")),
         html.Div(id="panel-analysis", role="tabpanel", className="viz-panel", hidden=True,
-                 **{"aria-labelledby": "tab-analysis"}, children=_analysis_section(context, view)),
+                 **{"aria-labelledby": "tab-analysis"}, children=_analysis_section(context)),
     ])
 
 
