@@ -6,13 +6,15 @@ Exit codes: 0 success, 2 invalid dataset or bad usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from viz import default_data_dir
 from viz.record.load import DatasetError, load_dataset
+from viz.record.progress import Step, no_progress
 from viz.record.storage import StorageError
 from viz.render.export_size import MAX_SCALE, MAX_SIZE, MIN_SCALE, MIN_SIZE, bound_problem
 
@@ -23,10 +25,32 @@ class UsageError(Exception):
     """A command-line value that cannot be used (printed, exit 2)."""
 
 
+@contextlib.contextmanager
+def _progress() -> Iterator[Step]:
+    """A progress bar on stderr while long work runs, when stderr is a terminal (the step under way, how many
+    are done, the time taken; gone when the work ends); nothing at all otherwise (pipes, logs, CI)."""
+    if not sys.stderr.isatty():
+        yield no_progress
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+
+        def step(name: str) -> None:
+            bar.update(task, description=name, advance=1)
+            bar.refresh()
+
+        yield step
+
+
 def _validate(args: argparse.Namespace) -> int:
     from viz.network.info import unsourced_facts
 
-    dataset = load_dataset(args.data_dir)
+    with _progress() as step:
+        dataset = load_dataset(args.data_dir, step)
     missing = unsourced_facts(dataset)
     for fact in missing:
         print(f"{'error' if args.strict else 'warning'}: no source for {fact}", file=sys.stderr)
@@ -86,12 +110,12 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _filtered(args: argparse.Namespace):
+def _filtered(args: argparse.Namespace, step: Step = no_progress):
     from viz.network.explore import visible_events, visible_graph
     from viz.network.state import ViewState, parse_date
     from viz.render.view import prepare_context
 
-    context = prepare_context(args.data)
+    context = prepare_context(args.data, step=step)
     state = ViewState(orgs=tuple(args.org or ()), start=parse_date(args.date_from),
                       end=parse_date(args.date_to, end=True))
     unknown = [o for o in state.orgs if o not in context.graph]
@@ -108,12 +132,14 @@ def _export(args: argparse.Namespace) -> int:
     from viz.exports.interop import export_graph
     from viz.render.report import ExportError
 
-    context, state, graph, events = _filtered(args)
     try:
-        if args.what == "graph":
-            written = export_graph(args.format, args.out, graph, context.dataset, events)
-        else:
-            written = [_export_chart(args, context, state)]
+        with _progress() as step:
+            context, state, graph, events = _filtered(args, step)
+            step(f"writing {args.what} ({args.format})")
+            if args.what == "graph":
+                written = export_graph(args.format, args.out, graph, context.dataset, events)
+            else:
+                written = [_export_chart(args, context, state)]
     except (ExportError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -141,7 +167,9 @@ def _synth(args: argparse.Namespace) -> int:
 
     if args.actors < 10 or args.events < 1:
         raise UsageError("--actors must be at least 10 and --events at least 1")
-    print(write_synth(args.out, args.actors, args.events, args.seed, args.format))
+    with _progress() as step:
+        out = write_synth(args.out, args.actors, args.events, args.seed, args.format, step)
+    print(out)
     return 0
 
 
@@ -151,7 +179,9 @@ def _ingest(args: argparse.Namespace) -> int:
     from viz.record.files import atomic_write
 
     try:
-        proposal = ingest(args.source, args.data, url=args.url, published=args.published, publisher=args.publisher)
+        with _progress() as step:
+            proposal = ingest(args.source, args.data, url=args.url, published=args.published,
+                              publisher=args.publisher, step=step)
     except IngestError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -23,6 +23,7 @@ from viz.ingest.proposal import Item, Proposal
 from viz.ingest.reader import Document, IngestError, read_source
 from viz.record.load import Dataset, load_dataset
 from viz.record.model import ActorKind
+from viz.record.progress import Step, no_progress
 
 
 def _source(document: Document, gaz: Gazetteer, anchor: Anchor, url: str | None, publisher: str | None,
@@ -187,14 +188,18 @@ def parse_published(text: str | None) -> dt.date | None:
 
 
 def ingest(source: str, data_dir: str | Path, url: str | None = None, published: str | None = None,
-           publisher: str | None = None) -> Proposal:
-    """Read ``source`` (file or URL) and propose what it adds to the dataset in ``data_dir``.
+           publisher: str | None = None, step: Step = no_progress) -> Proposal:
+    """Read ``source`` (file or URL) and propose what it adds to the dataset in ``data_dir``
+    (``step`` is told each step as it begins).
 
     Raises IngestError (bad source or option) or DatasetError (the dataset does not load).
     """
     day = parse_published(published)
-    dataset = load_dataset(data_dir)
-    return ingest_document(read_source(source), dataset, url, day, publisher)
+    dataset = load_dataset(data_dir, step)
+    step(f"{'fetching' if source.lower().startswith(('http://', 'https://')) else 'reading'} {source}")
+    document = read_source(source)
+    step("proposing")
+    return ingest_document(document, dataset, url, day, publisher)
 
 
 __all__ = ["ActorKind", "IngestError", "ingest", "ingest_document", "parse_published"]

@@ -27,6 +27,7 @@ from viz.record.json_reader import read_json
 from viz.record.messages import MODELS, explain, show
 from viz.record.model import Actor, ActorKind, Agreement, DatasetMeta, Event, Series, Source
 from viz.record.problems import DatasetError, Problem, ProblemLog, field_name, record_name
+from viz.record.progress import Step, no_progress
 from viz.record.references import NOUNS, Suggester, article, names_of, raw_references, references
 from viz.record.yaml_reader import Collection, YamlFile, read_collection_yaml, read_yaml
 
@@ -262,8 +263,8 @@ def _declared_types(data: Any) -> dict[str, tuple[str, ...]] | None:
     return {t["id"]: names_of(t) for t in declared if isinstance(t.get("id"), str)}
 
 
-def load_dataset(folder: str | Path) -> Dataset:
-    """Load and validate the dataset in ``folder``.
+def load_dataset(folder: str | Path, step: Step = no_progress) -> Dataset:
+    """Load and validate the dataset in ``folder`` (``step`` is told each file it reads, then the checks).
 
     >>> ds = load_dataset("data/india-israel")   # doctest: +SKIP
     >>> ds.meta.title                            # doctest: +SKIP
@@ -318,6 +319,7 @@ def load_dataset(folder: str | Path) -> Dataset:
             unreadable.add(name)
             continue
         path = present[0]
+        step(f"reading {path.name}")
         collection = (read_csv(path, str(path), model, problems) if path.suffix == ".csv"
                       else read_json(path, str(path), problems) if path.suffix == ".json"
                       else read_collection_yaml(path, str(path), problems))
@@ -325,6 +327,7 @@ def load_dataset(folder: str | Path) -> Dataset:
                                                    problems):
             unreadable.add(name)
 
+    step("checking references")
     _check_references(records, unreadable, meta, invalid, pending, problems)
     suggester = _suggester(records, meta, invalid)
     problems.add_hints(lambda hint: suggester.hint(*hint))

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from viz.record.files import atomic_write
+from viz.record.progress import Step, no_progress
 
 FIRST_YEAR, YEARS = 2000, 25
 _ORG_KINDS = ("government_body", "armed_force", "company", "company", "company", "group")
@@ -117,17 +118,20 @@ def synth_dataset(actors: int, events: int, seed: int = 1) -> dict[str, object]:
 AUTO_JSON_ABOVE = 5000
 
 
-def write_synth(out: str | Path, actors: int, events: int, seed: int = 1, fmt: str = "auto") -> Path:
+def write_synth(out: str | Path, actors: int, events: int, seed: int = 1, fmt: str = "auto",
+                step: Step = no_progress) -> Path:
     """Write a synthetic dataset folder (each file written atomically).
 
     ``fmt`` is "yaml", "json" or "auto" (JSON above AUTO_JSON_ABOVE actors);
-    ``dataset.yaml`` is always YAML.
+    ``dataset.yaml`` is always YAML. ``step`` is told each step as it begins.
     """
     out = Path(out)
     if fmt == "auto":
         fmt = "json" if actors > AUTO_JSON_ABOVE else "yaml"
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    step(f"generating {actors:,} actors and {events:,} events")
     for name, data in synth_dataset(actors, events, seed).items():
+        step(f"writing {name}")
         other = out / f"{name}.{'yaml' if fmt == 'json' else 'json'}"
         if name != "dataset" and other.is_file():
             other.unlink()  # a collection must come in one format only

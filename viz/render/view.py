@@ -18,6 +18,7 @@ from viz.network.positions import node_positions
 from viz.network.state import ViewState, state_to_query
 from viz.record.labels import lane_labels
 from viz.record.load import Dataset, load_dataset
+from viz.record.progress import Step, no_progress
 from viz.render.details import source_labels
 from viz.render.engine import Figures, build_figures, cited_sources, view_analysis, view_figures
 from viz.render.figures.network import SVG_MAX_NODES
@@ -99,19 +100,23 @@ def dataset_hash(folder: str | Path) -> str:
     return digest.hexdigest()[:32]
 
 
-def prepare_context(data_dir: str | Path, *, large: bool | None = None) -> ViewContext:
+def prepare_context(data_dir: str | Path, *, large: bool | None = None, step: Step = no_progress) -> ViewContext:
     """Load and validate a dataset, build its graph, lay it out and draw its base figures (raises DatasetError).
 
     The layout is cached on disk by the dataset's content hash. ``large`` forces WebGL drawing
-    and server-side actor search (tests; by default: above SVG_MAX_NODES nodes).
+    and server-side actor search (tests; by default: above SVG_MAX_NODES nodes). ``step`` is told
+    each step as it begins (the command line's progress bar).
     """
-    dataset = load_dataset(data_dir)
+    dataset = load_dataset(data_dir, step)
+    step("building the graph")
     graph = build_graph(dataset)
     key = dataset_hash(data_dir)
+    step(f"laying out {graph.number_of_nodes():,} nodes")
     positions = node_positions(graph, cache_key=key)
     context = ViewContext(dataset, graph, positions, source_labels(dataset), key)
     if large is not None:
         context.__dict__["large"] = large
+    step("drawing the base figures")
     _ = context.figures  # built now, so the first page does not wait for it
     return context
 
