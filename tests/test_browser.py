@@ -195,6 +195,12 @@ def test_clicking_a_node_and_a_relation_shows_details(page):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_for_details(page, "Roles")
     assert "Director General" in page.inner_text("#details")
+    # the selection redraws the network (its neighbours lit, a ring, labels): click again once that is drawn,
+    # or the click lands on a chart being redrawn (seen under load in CI)
+    page.wait_for_function("""() => [...document.querySelectorAll('#network-graph .scatterlayer .trace')].some(
+                               (el) => el.__data__ && el.__data__[0] && el.__data__[0].trace.name === 'selected'
+                                       && el.querySelectorAll('path.point').length > 0)""", polling=100,
+                           timeout=10_000)
     page.wait_for_timeout(400)  # two clicks within Plotly's 300 ms doubleClickDelay are a double-click
     box = network_point_box(page, "pair:israel|israel-katz")
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
