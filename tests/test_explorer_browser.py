@@ -175,7 +175,7 @@ def test_url_round_trip(page, browser, live_app, context):
     assert not problems
 
 
-def test_table_is_paged_synced_sortable_and_keyboard_navigable(page, context):
+def test_finding1_table_is_keyboard_sortable_paged_on_the_server_and_tab_leaves_it(page, context):
     """Finding 1: a native table: paged and sorted on the server, every actor a button, sortable by keyboard,
     and Tab leaves it (no trap)."""
     from viz.network.explore import table_rows
