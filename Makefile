@@ -48,9 +48,11 @@ bench: install
 eval-ingest: install
 	$(BIN)/python scripts/eval_ingest.py
 
-# 50 concurrent clients for 2 minutes against gunicorn on 127.0.0.1 (not part of `make test`).
+# 50 concurrent clients for 2 minutes against gunicorn on 127.0.0.1, closed loop (the most the server does),
+# then 50 users acting every ~2 s for 2 minutes (open model: what users see); not part of `make test`.
 loadtest: install-test
 	$(BIN)/python scripts/loadtest.py --clients 50 --seconds 120
+	$(BIN)/python scripts/loadtest.py --clients 50 --seconds 120 --think 2
 
 clean:
 	rm -rf $(VENV) test-output .pytest_cache .ruff_cache *.egg-info

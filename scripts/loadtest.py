@@ -1,9 +1,14 @@
 """Bounded load test: N concurrent clients drive real Dash callbacks against gunicorn on 127.0.0.1.
 
-Usage: python scripts/loadtest.py [--clients 50] [--seconds 120] [--workers 3]
+Usage: python scripts/loadtest.py [--clients 50] [--seconds 120] [--workers 3] [--think 2]
 Starts `gunicorn app:server`, runs the clients for the given time, stops, and writes
-bench/loadtest.json with requests, errors and p50/p95/p99 latency per action.
-Traffic goes only to 127.0.0.1; every loop is bounded in time.
+bench/loadtest.json (bench/loadtest-open.json with --think) with requests, errors and
+p50/p95/p99 latency per action. Traffic goes only to 127.0.0.1; every loop is bounded in time.
+
+Without --think the model is closed: each client acts again as soon as it has its answer (the
+most the server can do). With ``--think S`` it is open: each simulated user waits a random time
+(exponential, mean S seconds) between actions, as people do, so latency is what users would see
+at that load.
 
 The clients ask for compressed answers, as browsers do. An action is what one user step
 costs the server: a filter or a selection is the render callback and, since the actors table
@@ -60,8 +65,11 @@ def _outputs(spec: dict) -> list[dict]:
 
 
 def payload(spec: dict, values: dict[str, object], changed: str) -> dict:
-    def fill(items: list[dict]) -> list[dict]:
-        return [{"id": i["id"], "property": i["property"], "value": values.get(f"{i['id']}.{i['property']}")}
+    def fill(items: list[dict]) -> list:
+        # a pattern-matching input (its id a JSON object, e.g. the table's sort buttons) matches no
+        # component here: an empty list
+        return [[] if i["id"].startswith("{") else
+                {"id": i["id"], "property": i["property"], "value": values.get(f"{i['id']}.{i['property']}")}
                 for i in items]
 
     outputs = _outputs(spec)
@@ -69,21 +77,22 @@ def payload(spec: dict, values: dict[str, object], changed: str) -> dict:
             "inputs": fill(spec["inputs"]), "state": fill(spec["state"]), "changedPropIds": [changed]}
 
 
-def client(base: str, deps: list[dict], until: float, results: list, lock: threading.Lock, seed: int) -> None:
+def client(base: str, deps: list[dict], until: float, results: list, lock: threading.Lock, seed: int,
+           think: float = 0.0) -> None:
     rng = random.Random(seed)
     render = _spec(deps, "network-graph.figure")
-    table = _spec(deps, "actor-table.data")
+    table = _spec(deps, "actor-table.children")
     data = _spec(deps, "data-download.data")
     while time.monotonic() < until:
         values = {"org-filter.value": rng.sample(ORGS, rng.randint(0, 2)), "hops.value": rng.choice([1, 2]),
                   "time-window.value": sorted(rng.sample(range(2013, 2026), 2)),
                   "selection.data": rng.choice([None, *SELECTIONS]), "event-kind-filter.value": [],
                   "actor-kind-filter.value": [], "topic-filter.value": [], "actor-search.value": [],
-                  "path-from.value": None, "path-to.value": None, "country-links.value": ["show"],
-                  "filtered-nodes.value": "hide", "webgl.data": True, "actor-table.page_current": 0,
-                  "actor-table.sort_by": [], "dataset-key.data": None,
+                  "path-from.value": None, "path-to.value": None, "country-links.data": "show",
+                  "filtered-nodes.data": "hide", "webgl.data": True, "table-page.data": 0,
+                  "table-sort.data": [], "dataset-key.data": None,
                   "export-data.n_clicks": 1, "data-format.value": rng.choice(["graphml", "csv", "timelinejs"]),
-                  "data-scope.value": "view"}
+                  "data-scope.data": "view"}
         roll = rng.random()
         if roll < 0.1:
             action, bodies = "export-data", [payload(data, values, "export-data.n_clicks")]
@@ -99,6 +108,8 @@ def client(base: str, deps: list[dict], until: float, results: list, lock: threa
             ok = False
         with lock:
             results.append((action, time.perf_counter() - start, ok, len(bodies)))
+        if think:  # an open model: a person looks at the answer before acting again
+            time.sleep(min(rng.expovariate(1 / think), max(0.0, until - time.monotonic())))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -113,6 +124,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds between one user's actions (0: closed loop, as fast as answered)")
     args = parser.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
@@ -134,8 +147,8 @@ def main() -> int:
         results: list = []
         lock = threading.Lock()
         until = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client, args=(base, deps, until, results, lock, i), daemon=True)
-                   for i in range(args.clients)]
+        threads = [threading.Thread(target=client, args=(base, deps, until, results, lock, i, args.think),
+                                    daemon=True) for i in range(args.clients)]
         started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -146,6 +159,7 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
     report: dict = {"clients": args.clients, "seconds": round(elapsed, 1), "workers": args.workers,
+                    "think_seconds": args.think,
                     "actions_total": len(results), "requests": sum(n for *_, n in results),
                     "errors": sum(not ok for _, _, ok, _ in results),
                     "actions_per_second": round(len(results) / elapsed, 1),
@@ -156,7 +170,7 @@ def main() -> int:
             "requests": len(times), "p50_ms": round(percentile(times, 50), 1),
             "p95_ms": round(percentile(times, 95), 1), "p99_ms": round(percentile(times, 99), 1),
             "mean_ms": round(statistics.fmean(times), 1) if times else 0.0}
-    out = ROOT / "bench" / "loadtest.json"
+    out = ROOT / "bench" / ("loadtest-open.json" if args.think else "loadtest.json")
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     print(f"{report['actions_total']} actions ({report['requests']} requests) in {report['seconds']} s from "
