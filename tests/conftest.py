@@ -38,20 +38,22 @@ def small() -> Dataset:
     return load_dataset(SMALL_DATA)
 
 
+def copied(source: Path, target: Path) -> Path:
+    """A writable copy of a dataset folder at ``target``."""
+    shutil.copytree(source, target)
+    return target
+
+
 @pytest.fixture
 def small_copy(tmp_path: Path) -> Path:
     """A writable copy of the fixture dataset."""
-    target = tmp_path / "small"
-    shutil.copytree(SMALL_DATA, target)
-    return target
+    return copied(SMALL_DATA, tmp_path / "small")
 
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of the default dataset, for breaking on purpose."""
-    target = tmp_path / "dataset"
-    shutil.copytree(DEFAULT_DATA, target)
-    return target
+    return copied(DEFAULT_DATA, tmp_path / "dataset")
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import difflib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DEFAULT_DATA
+from conftest import DEFAULT_DATA, copied
 
 from viz import REPO_ROOT
 from viz.cli import main
@@ -24,9 +23,8 @@ SOURCE = {"id": "wire-2026", "url": "https://example.org/wire/2026/report", "pub
 
 @pytest.fixture
 def two_series(tmp_path: Path) -> Path:
-    target = tmp_path / "two-series"
-    shutil.copytree(TWO_SERIES, target)
-    return target
+    """A writable copy of the fictional two-series dataset."""
+    return copied(TWO_SERIES, tmp_path / "two-series")
 
 
 @pytest.fixture
